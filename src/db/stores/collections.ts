@@ -1,0 +1,51 @@
+import { asc, eq } from 'drizzle-orm'
+import type { Db } from '../database.ts'
+import { collectionItems, collections } from '../schema.ts'
+
+export interface Collection {
+  slug: string
+  title: string
+  testimonialIds: string[]
+  updatedAt: Date
+}
+
+/** Replaces the collection's ordered testimonials in one transaction. */
+export function putCollection(db: Db, params: { slug: string; title: string; testimonialIds: string[]; now: Date }): Collection {
+  const updatedAt = params.now.toISOString()
+  db.transaction((tx) => {
+    tx.insert(collections)
+      .values({ slug: params.slug, title: params.title, updatedAt })
+      .onConflictDoUpdate({ target: collections.slug, set: { title: params.title, updatedAt } })
+      .run()
+    tx.delete(collectionItems).where(eq(collectionItems.collectionSlug, params.slug)).run()
+    params.testimonialIds.forEach((testimonialId, position) => {
+      tx.insert(collectionItems).values({ collectionSlug: params.slug, testimonialId, position }).run()
+    })
+  })
+  return { slug: params.slug, title: params.title, testimonialIds: [...params.testimonialIds], updatedAt: params.now }
+}
+
+export function getCollection(db: Db, slug: string): Collection | null {
+  const row = db.select().from(collections).where(eq(collections.slug, slug)).get()
+  if (!row) return null
+  const items = db
+    .select({ testimonialId: collectionItems.testimonialId })
+    .from(collectionItems)
+    .where(eq(collectionItems.collectionSlug, slug))
+    .orderBy(asc(collectionItems.position))
+    .all()
+  return { slug: row.slug, title: row.title, testimonialIds: items.map((i) => i.testimonialId), updatedAt: new Date(row.updatedAt) }
+}
+
+export function collectionsContaining(db: Db, testimonialId: string): string[] {
+  return db
+    .select({ slug: collectionItems.collectionSlug })
+    .from(collectionItems)
+    .where(eq(collectionItems.testimonialId, testimonialId))
+    .all()
+    .map((r) => r.slug)
+}
+
+export function listCollections(db: Db): Array<{ slug: string; title: string }> {
+  return db.select({ slug: collections.slug, title: collections.title }).from(collections).orderBy(asc(collections.slug)).all()
+}

@@ -1,0 +1,78 @@
+import type { ReviewInput } from './review.ts'
+
+/** The columns of an import file (DESIGN.md, Sources: Import). */
+export const IMPORT_COLUMNS = ['id', 'source', 'author', 'rating', 'text', 'created_at', 'url'] as const
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number]
+
+export interface RowProblem {
+  field: ImportColumn | 'row'
+  value: string | null
+  message: string
+}
+
+export type RowResult = { ok: true; review: ReviewInput } | { ok: false; problem: RowProblem }
+
+const MAX_TEXT_LENGTH = 50_000
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
+
+function asString(value: unknown): string | null {
+  if (value === undefined || value === null) return null
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return null
+}
+
+/**
+ * Validates one imported record. Review text is kept byte-for-byte (no trimming, no
+ * normalisation): it is what the patient wrote and what testimonials must quote verbatim.
+ */
+export function parseImportRow(record: Record<string, unknown>): RowResult {
+  const fail = (field: RowProblem['field'], value: unknown, message: string): RowResult => ({
+    ok: false,
+    problem: { field, value: asString(value) ?? (value === undefined ? null : JSON.stringify(value)), message },
+  })
+
+  const id = asString(record.id)?.trim() ?? ''
+  if (id === '') return fail('id', record.id, 'id is required')
+  if (id.length > 200) return fail('id', id.slice(0, 40) + '…', 'id must be at most 200 characters')
+
+  const source = asString(record.source)?.trim() ?? ''
+  if (source !== '' && !/^[a-z0-9][a-z0-9-]{0,39}$/.test(source)) {
+    return fail('source', record.source, 'source must be a lower-case name like "google" or "import"')
+  }
+
+  const ratingText = asString(record.rating)?.trim() ?? ''
+  const rating = Number(ratingText)
+  if (ratingText === '' || !Number.isInteger(rating) || rating < 1 || rating > 5) {
+    return fail('rating', record.rating, 'rating must be a whole number 1..5')
+  }
+
+  const text = record.text === undefined || record.text === null ? '' : asString(record.text)
+  if (text === null) return fail('text', record.text, 'text must be a string')
+  if (text.length > MAX_TEXT_LENGTH) return fail('text', text.slice(0, 40) + '…', `text must be at most ${MAX_TEXT_LENGTH} characters`)
+
+  const createdText = asString(record.created_at)?.trim() ?? ''
+  const createdAt = new Date(createdText)
+  if (!ISO_DATE.test(createdText) || Number.isNaN(createdAt.getTime())) {
+    return fail('created_at', record.created_at, 'created_at must be an ISO-8601 date like 2025-03-14T09:30:00Z')
+  }
+
+  const urlText = asString(record.url)?.trim() ?? ''
+  if (urlText !== '' && !/^https?:\/\/[^\s]+$/i.test(urlText)) {
+    return fail('url', record.url, 'url must be empty or an http(s) address')
+  }
+
+  const authorText = asString(record.author)?.trim() ?? ''
+  return {
+    ok: true,
+    review: {
+      source: 'import',
+      externalId: id,
+      author: authorText === '' ? null : authorText,
+      rating,
+      text,
+      createdAt,
+      url: urlText === '' ? null : urlText,
+    },
+  }
+}
