@@ -55,3 +55,7 @@ export function importedAggregate(db: Db, locationId: string, checkedAt: Date): 
   if (row.count === 0 || row.rating === null) return null
   return { source: 'import', rating: row.rating, count: row.count, url: null, checkedAt }
 }
+
+export function listLocationIds(db: Db): string[] {
+  return db.select({ id: locations.id }).from(locations).orderBy(locations.id).all().map((r) => r.id)
+}

@@ -185,3 +185,20 @@ export class ReviewStore {
     return row.n
   }
 }
+
+export interface EvidenceSpan {
+  reviewId: string
+  start: number
+  end: number
+}
+
+/** The clearest evidence of a theme: for suggesting excerpts, highest score and rating first. */
+export function strongestEvidence(db: Db, params: { locationId: string; theme: string; polarity: Polarity; minRating: number; limit: number }): EvidenceSpan[] {
+  return db.$client
+    .prepare(
+      `select m.review_id as reviewId, m.start, m."end" as "end" from mentions m join reviews r on r.id = m.review_id
+       where r.location_id = ? and r.status = 'active' and m.theme = ? and m.polarity = ? and r.rating >= ?
+       order by m.score desc, r.rating desc, r.created_at desc, r.id limit ?`,
+    )
+    .all(params.locationId, params.theme, params.polarity, params.minRating, params.limit) as EvidenceSpan[]
+}

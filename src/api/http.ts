@@ -1,0 +1,80 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { z } from 'zod'
+import { NotFoundError, RuleViolationError } from '../services/errors.ts'
+import type { Logger } from '../logging.ts'
+
+/** An error with the HTTP status and a message safe to show the caller. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+  }
+}
+
+export interface RequestParts {
+  params: Record<string, string>
+  query: Record<string, unknown>
+  body: unknown
+}
+
+/** Names the parameter and the value that failed, e.g. `sort: must be one of newest, oldest (got "random")`. */
+export function describeIssues(issues: z.core.$ZodIssue[], input: Record<string, unknown>): string {
+  return issues
+    .map((issue) => {
+      const name = issue.path.join('.')
+      if (issue.code === 'unrecognized_keys') return `unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+      const given = issue.path.length > 0 ? (issue.path as PropertyKey[]).reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], input) : undefined
+      return `${name || 'body'}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`
+    })
+    .join('; ')
+}
+
+export function parseOr400<T>(schema: z.ZodType<T>, input: Record<string, unknown>, status = 400): T {
+  const parsed = schema.safeParse(input)
+  if (!parsed.success) throw new HttpError(status, 'invalid_request', describeIssues(parsed.error.issues, input))
+  return parsed.data
+}
+
+/** Adapts a use case to a route: the handler returns the JSON body; errors go to errorHandler. */
+export function handle(work: (req: Request, res: Response) => unknown | Promise<unknown>, status = 200): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const body = await work(req, res)
+      if (!res.headersSent) res.status(status).json(body)
+    } catch (error) {
+      next(error)
+    }
+  }
+}
+
+export function errorHandler(logger: Logger) {
+  return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    if (error instanceof HttpError) {
+      res.status(error.status).json({ error: error.code, message: error.message, details: error.details })
+      return
+    }
+    if (error instanceof NotFoundError) {
+      res.status(404).json({ error: 'not_found', message: error.message })
+      return
+    }
+    if (error instanceof RuleViolationError) {
+      res.status(422).json({ error: 'rule_violation', message: error.message })
+      return
+    }
+    const bodyError = error as { type?: string; status?: number; message?: string }
+    if (bodyError.type === 'entity.parse.failed' || bodyError.type === 'entity.too.large') {
+      res.status(bodyError.status ?? 400).json({ error: 'invalid_body', message: bodyError.message })
+      return
+    }
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      res.status(503).set('retry-after', '2').json({ error: 'busy', message: 'the database is busy; retry shortly' })
+      return
+    }
+    logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : error }, 'request failed')
+    res.status(500).json({ error: 'internal', message: 'something went wrong on our side' })
+  }
+}

@@ -1,0 +1,50 @@
+import { Router, type RequestHandler } from 'express'
+import type { Redis } from 'ioredis'
+import { isDatabaseHealthy, type Db } from '../../db/database.ts'
+import { getImportReport } from '../../db/stores/imports.ts'
+import { listJobFailures } from '../../db/stores/job-failures.ts'
+import { handle, HttpError } from '../http.ts'
+
+const REDIS_PING_TIMEOUT_MS = 1000
+
+async function isRedisHealthy(redis: Redis): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), REDIS_PING_TIMEOUT_MS)
+  })
+  try {
+    return await Promise.race([redis.ping().then((reply) => reply === 'PONG'), timeout])
+  } catch {
+    return false
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export function operationsRoutes(db: Db, redis: Redis, requireRead: RequestHandler): { health: RequestHandler; router: Router } {
+  const health: RequestHandler = async (_req, res) => {
+    const checks = { database: isDatabaseHealthy(db), redis: await isRedisHealthy(redis) }
+    const down = Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name)
+    res
+      .status(down.length === 0 ? 200 : 503)
+      .set('cache-control', 'no-store')
+      .json({ status: down.length === 0 ? 'ok' : 'unavailable', checks, ...(down.length > 0 && { message: `${down.join(' and ')} not answering` }) })
+  }
+
+  const router = Router()
+  router.get(
+    '/imports/:id',
+    requireRead,
+    handle((req) => {
+      const report = getImportReport(db, req.params.id as string)
+      if (!report) throw new HttpError(404, 'not_found', `import "${req.params.id}" does not exist`)
+      return { import: report }
+    }),
+  )
+  router.get(
+    '/job-failures',
+    requireRead,
+    handle(() => ({ failures: listJobFailures(db) })),
+  )
+  return { health, router }
+}

@@ -1,0 +1,87 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Redis } from 'ioredis'
+import { feedChannel } from '../jobs/contracts.ts'
+import type { Db } from '../db/database.ts'
+import { listLocationIds } from '../db/stores/locations.ts'
+import type { Logger } from '../logging.ts'
+import { publishFeed } from '../services/feed-publisher.ts'
+import { createApp } from './app.ts'
+import { loadPublicAssets } from './assets.ts'
+import { FeedCache } from './feed-cache.ts'
+import { createPublicHandler } from './public-handler.ts'
+
+export interface ApiServerOptions {
+  db: Db
+  redis: Redis
+  prefix: string
+  logger: Logger
+  adminApiKey: string | undefined
+  themeIds: string[]
+  now: () => Date
+  port: number
+  host: string
+}
+
+export interface RunningApi {
+  server: Server
+  url: string
+  feeds: FeedCache
+  close: () => Promise<void>
+}
+
+/**
+ * The HTTP server: public reads (feeds, widget script) are answered from ready bytes ahead of
+ * Express; everything else goes through the Express app.
+ */
+export async function startApiServer(options: ApiServerOptions): Promise<RunningApi> {
+  const { db, redis, logger } = options
+  const channel = feedChannel(options.prefix)
+  const feeds = new FeedCache(db)
+  feeds.loadAll()
+
+  const subscriber = redis.duplicate()
+  subscriber.on('error', (error) => logger.warn({ err: error.message }, 'feed subscription error'))
+  subscriber.on('message', (_channel: string, slug: string) => feeds.reload(slug))
+  await subscriber.subscribe(channel)
+
+  const republish = async (slug: string) => {
+    const feed = publishFeed(db, slug, options.now())
+    if (!feed) return
+    feeds.put(feed)
+    await redis.publish(channel, slug)
+  }
+
+  const app = createApp({
+    db,
+    redis,
+    logger,
+    adminApiKey: options.adminApiKey,
+    themeIds: options.themeIds,
+    locationIds: () => listLocationIds(db),
+    now: options.now,
+    republish,
+  })
+  const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
+  const server = createServer((req, res) => {
+    if (!handlePublicRead(req, res)) app(req, res)
+  })
+  server.keepAliveTimeout = 65_000
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => resolve())
+  })
+  const address = server.address() as AddressInfo
+  const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    feeds,
+    close: async () => {
+      server.closeIdleConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await subscriber.quit().catch(() => undefined)
+    },
+  }
+}

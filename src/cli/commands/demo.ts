@@ -1,0 +1,92 @@
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startApiServer } from '../../api/server.ts'
+import { feedChannel } from '../../jobs/contracts.ts'
+import { JobQueue } from '../../jobs/queue.ts'
+import { ensureLocation } from '../../db/stores/locations.ts'
+import { ReviewStore } from '../../db/stores/reviews.ts'
+import { curateDemoCollections } from '../../services/demo-collections.ts'
+import { publishFeed } from '../../services/feed-publisher.ts'
+import { runWorker } from '../../workers/run.ts'
+import { REDIS_HELP, redisAnswers, startPrivateRedis } from '../private-redis.ts'
+import { closeRuntime, onShutdown, openRedis, openRuntime, systemClock } from '../runtime.ts'
+import { describeImport, runImport } from './import.ts'
+
+export const DEMO_LOCATION = 'demo-clinic'
+const SAMPLE_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../samples/clinic-reviews.csv')
+
+const say = (line: string) => process.stdout.write(`${line}\n`)
+
+/**
+ * The whole product on one machine: migrate, import the sample reviews, tag them through the real
+ * queue and worker, curate demo collections, then serve the site until stopped.
+ */
+export async function runDemo(): Promise<void> {
+  const runtime = openRuntime()
+  const { config, logger, db } = runtime
+  say(`[1/5] database ready: ${config.databaseFile}`)
+
+  let redisUrl = config.redisUrl
+  let stopPrivateRedis = () => {}
+  if (!(await redisAnswers(redisUrl))) {
+    const privateRedis = await startPrivateRedis()
+    if (!privateRedis) {
+      process.stderr.write(`${REDIS_HELP}\n`)
+      closeRuntime(runtime)
+      process.exit(1)
+    }
+    redisUrl = privateRedis.url
+    stopPrivateRedis = privateRedis.stop
+    say(`[2/5] nothing answered at ${config.redisUrl}; started a private redis-server at ${redisUrl} (no persistence, stops with the demo)`)
+  } else {
+    say(`[2/5] redis answers at ${redisUrl}`)
+  }
+  runtime.config = { ...config, redisUrl }
+
+  const redis = openRedis(runtime)
+  const worker = runWorker({ db, redis, prefix: config.queuePrefix, analyzer: runtime.analyzer, concurrency: 1, logger, now: systemClock })
+  ensureLocation(db, { id: DEMO_LOCATION, name: 'Demo chiropractic clinic, San Francisco' })
+
+  say(`[3/5] importing ${SAMPLE_FILE}`)
+  const result = await runImport(runtime, SAMPLE_FILE, DEMO_LOCATION, (line) => say(`      ${line}`))
+  say(describeImport(result).replace(/^/gm, '      '))
+
+  const queue = new JobQueue(redis, config.queuePrefix)
+  const reviews = new ReviewStore(db)
+  for (;;) {
+    const left = reviews.countUnanalyzed(DEMO_LOCATION)
+    const pending = await queue.pendingCount()
+    say(`[4/5] tagging themes in the worker: ${left} reviews left, ${pending} jobs queued`)
+    if (left === 0 && pending === 0) break
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+
+  const collections = curateDemoCollections(db, DEMO_LOCATION, 'demo', systemClock())
+  for (const c of collections) {
+    publishFeed(db, c.slug, systemClock())
+    await redis.publish(feedChannel(config.queuePrefix), c.slug)
+  }
+  say(`[5/5] collections: ${collections.map((c) => `${c.slug} (${c.testimonialIds.length} testimonials)`).join(', ')}`)
+
+  const api = await startApiServer({
+    db,
+    redis,
+    prefix: config.queuePrefix,
+    logger,
+    adminApiKey: config.adminApiKey,
+    themeIds: runtime.analyzer.pack.themes.map((t) => t.id),
+    now: systemClock,
+    port: config.port,
+    host: config.host,
+  })
+  say(`\nPlaudit is running: ${api.url}  (Ctrl+C to stop)`)
+
+  onShutdown(logger, async () => {
+    await api.close()
+    await worker.close()
+    await queue.close()
+    await redis.quit()
+    closeRuntime(runtime)
+    stopPrivateRedis()
+  })
+}

@@ -1,0 +1,119 @@
+import { Command } from 'commander'
+import { startApiServer } from '../api/server.ts'
+import { chiropracticPack } from '../domain/themes/default-pack.ts'
+import { createTagger } from '../domain/themes/tagger.ts'
+import { closeDatabase, migrateDatabase, openDatabase } from '../db/database.ts'
+import { config } from '../config.ts'
+import { runWorker } from '../workers/run.ts'
+import { runDemo } from './commands/demo.ts'
+import { runEval } from './commands/eval.ts'
+import { describeImport, runImport } from './commands/import.ts'
+import { runTag } from './commands/tag.ts'
+import { closeRuntime, onShutdown, openRedis, openRuntime, systemClock } from './runtime.ts'
+
+const program = new Command()
+program.name('plaudit').description('Reviews in sync, themes tagged, verified testimonials served.')
+
+program
+  .command('migrate')
+  .description('apply the database migrations')
+  .action(() => {
+    const db = openDatabase(config().databaseFile)
+    migrateDatabase(db)
+    closeDatabase(db)
+    console.log(`migrated ${config().databaseFile}`)
+  })
+
+program
+  .command('import')
+  .description('import reviews from a CSV, JSON or JSON Lines file and queue them for tagging')
+  .argument('<file>', 'columns: id, source, author, rating, text, created_at, url')
+  .requiredOption('--location <id>', 'the location the reviews belong to')
+  .action(async (file: string, options: { location: string }) => {
+    const runtime = openRuntime()
+    try {
+      const result = await runImport(runtime, file, options.location, (line) => process.stderr.write(`\r${line}`))
+      process.stderr.write('\n')
+      console.log(describeImport(result))
+      process.exitCode = result.rowsRejected > 0 ? 2 : 0
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+program
+  .command('worker')
+  .description('run queue workers until SIGTERM (the current job finishes first)')
+  .action(() => {
+    const runtime = openRuntime()
+    const redis = openRedis(runtime)
+    const worker = runWorker({
+      db: runtime.db,
+      redis,
+      prefix: runtime.config.queuePrefix,
+      analyzer: runtime.analyzer,
+      concurrency: runtime.config.workerConcurrency,
+      logger: runtime.logger,
+      now: systemClock,
+    })
+    worker.on('ready', () => runtime.logger.info({ prefix: runtime.config.queuePrefix }, 'worker ready'))
+    onShutdown(runtime.logger, async () => {
+      await worker.close()
+      await redis.quit()
+      closeRuntime(runtime)
+    })
+  })
+
+program
+  .command('serve')
+  .description('serve the API, the public feeds and the widget')
+  .action(async () => {
+    const runtime = openRuntime()
+    const redis = openRedis(runtime)
+    const api = await startApiServer({
+      db: runtime.db,
+      redis,
+      prefix: runtime.config.queuePrefix,
+      logger: runtime.logger,
+      adminApiKey: runtime.config.adminApiKey,
+      themeIds: runtime.analyzer.pack.themes.map((t) => t.id),
+      now: systemClock,
+      port: runtime.config.port,
+      host: runtime.config.host,
+    })
+    runtime.logger.info({ url: api.url }, 'listening')
+    console.log(`listening on ${api.url}`)
+    onShutdown(runtime.logger, async () => {
+      await api.close()
+      await redis.quit()
+      closeRuntime(runtime)
+    })
+  })
+
+program
+  .command('demo')
+  .description('sample reviews through the real pipeline, then the site on http://localhost:3000')
+  .action(runDemo)
+
+program
+  .command('tag')
+  .description('tag {"id","text"} JSON lines with themes, without a database or Redis')
+  .argument('<file>', 'a .jsonl file, or - for standard input')
+  .action(async (file: string) => {
+    const tag = createTagger(chiropracticPack)
+    process.exitCode = await runTag(file, tag, (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`${line}\n`))
+  })
+
+program
+  .command('eval')
+  .description('score the theme tagger on labelled reviews (clinic-dev.jsonl format); prints a JSON report')
+  .argument('<file>', 'labelled .jsonl file')
+  .action(async (file: string) => {
+    const report = await runEval(file, createTagger(chiropracticPack))
+    console.log(JSON.stringify(report, null, 2))
+  })
+
+program.parseAsync().catch((error: Error) => {
+  process.stderr.write(`plaudit: ${error.message}\n`)
+  process.exit(1)
+})

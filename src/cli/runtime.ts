@@ -1,0 +1,56 @@
+import { config, type Config } from '../config.ts'
+import { closeDatabase, migrateDatabase, openDatabase, type Db } from '../db/database.ts'
+import { connectRedis } from '../jobs/queue.ts'
+import { createLogger, type Logger } from '../logging.ts'
+import { chiropracticPack } from '../domain/themes/default-pack.ts'
+import { createAnalyzer, type Analyzer } from '../services/analyze-reviews.ts'
+import type { Redis } from 'ioredis'
+
+export const systemClock = () => new Date()
+
+export interface Runtime {
+  config: Config
+  logger: Logger
+  db: Db
+  analyzer: Analyzer
+}
+
+/** Opens what every long-running command needs; migrations run first so no process sees an old schema. */
+export function openRuntime(overrides: Partial<Config> = {}): Runtime {
+  const cfg = { ...config(), ...overrides }
+  const logger = createLogger(cfg.logLevel)
+  const db = openDatabase(cfg.databaseFile)
+  migrateDatabase(db)
+  return { config: cfg, logger, db, analyzer: createAnalyzer(chiropracticPack) }
+}
+
+export function closeRuntime(runtime: Runtime): void {
+  closeDatabase(runtime.db)
+}
+
+export function openRedis(runtime: Runtime): Redis {
+  const redis = connectRedis(runtime.config.redisUrl)
+  redis.on('error', (error) => runtime.logger.warn({ err: error.message }, 'redis connection error'))
+  return redis
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits: the current job finishes, connections close. */
+export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    stop()
+      .then(() => {
+        logger.info('closed cleanly')
+        process.exit(0)
+      })
+      .catch((error: Error) => {
+        logger.error({ err: error.message }, 'shutdown failed')
+        process.exit(1)
+      })
+  }
+  process.on('SIGTERM', handler)
+  process.on('SIGINT', handler)
+}

@@ -1,0 +1,49 @@
+import { Queue, type JobsOptions } from 'bullmq'
+import { Redis } from 'ioredis'
+import { QUEUE_NAME, parseJobData, type JobData, type JobName } from './contracts.ts'
+
+export interface QueueSettings {
+  redisUrl: string
+  prefix: string
+}
+
+/** BullMQ needs maxRetriesPerRequest: null on the connections its workers block on. */
+export function connectRedis(redisUrl: string, options: { lazy?: boolean } = {}): Redis {
+  return new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: options.lazy ?? false })
+}
+
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { count: 1000 },
+  removeOnFail: { count: 5000 },
+}
+
+/** The producing side: every job is checked against its contract before it reaches Redis. */
+export class JobQueue {
+  readonly queue: Queue
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue(QUEUE_NAME, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })
+  }
+
+  async add<K extends JobName>(name: K, data: JobData<K>, options: JobsOptions = {}): Promise<string> {
+    const job = await this.queue.add(name, parseJobData(name, data), options)
+    return job.id ?? ''
+  }
+
+  async addMany<K extends JobName>(name: K, payloads: Array<JobData<K>>): Promise<void> {
+    if (payloads.length === 0) return
+    await this.queue.addBulk(payloads.map((data) => ({ name, data: parseJobData(name, data) })))
+  }
+
+  /** Waiting, active and delayed jobs: zero means the workers have caught up. */
+  async pendingCount(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')
+    return Object.values(counts).reduce((sum, n) => sum + n, 0)
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close()
+  }
+}

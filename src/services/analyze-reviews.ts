@@ -1,0 +1,30 @@
+import type { TagResult } from '../domain/review.ts'
+import type { ThemePack } from '../domain/themes/pack.ts'
+import { createTagger } from '../domain/themes/tagger.ts'
+import type { Db } from '../db/database.ts'
+import { ReviewStore, type AnalysisToSave } from '../db/stores/reviews.ts'
+
+export interface Analyzer {
+  pack: ThemePack
+  tag: (text: string, rating?: number) => TagResult
+}
+
+export function createAnalyzer(pack: ThemePack): Analyzer {
+  return { pack, tag: createTagger(pack) }
+}
+
+/**
+ * Tags a batch of reviews and replaces their mentions. Idempotent: the same ids give the same
+ * rows however often the job runs; ids of reviews removed meanwhile are skipped.
+ */
+export function analyzeReviews(db: Db, analyzer: Analyzer, reviewIds: string[]): { analyzed: number; skipped: number } {
+  const store = new ReviewStore(db)
+  const found = store.forAnalysis(reviewIds)
+  const analyses: AnalysisToSave[] = found.map((review) => ({
+    reviewId: review.id,
+    contentHash: review.contentHash,
+    result: analyzer.tag(review.text, review.rating),
+  }))
+  const analyzed = store.saveAnalyses(analyses, analyzer.pack.id, analyzer.pack.version)
+  return { analyzed, skipped: reviewIds.length - analyzed }
+}

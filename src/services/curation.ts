@@ -1,0 +1,61 @@
+import { cutExcerpt, NotVerbatimError } from '../domain/excerpt.ts'
+import type { Db } from '../db/database.ts'
+import { recordAudit } from '../db/stores/audit.ts'
+import { putCollection, type Collection } from '../db/stores/collections.ts'
+import { ReviewStore } from '../db/stores/reviews.ts'
+import { createTestimonial, findTestimonials, setTestimonialStatus, type Testimonial } from '../db/stores/testimonials.ts'
+import { NotFoundError, RuleViolationError } from './errors.ts'
+
+export interface CreateTestimonialInput {
+  reviewId: string
+  start: number
+  end: number
+  publish: boolean
+}
+
+/**
+ * Makes a testimonial from offsets into the review's current text: the words are cut, never
+ * typed, so a testimonial is verbatim by construction. Rating-only and removed reviews refuse.
+ */
+export function createTestimonialFromReview(db: Db, input: CreateTestimonialInput, actor: string, now: Date): Testimonial {
+  const review = new ReviewStore(db).get(input.reviewId)
+  if (!review) throw new NotFoundError(`review ${input.reviewId} does not exist`)
+  if (review.status !== 'active') throw new RuleViolationError(`review ${input.reviewId} was removed from its source`)
+  if (review.text.trim() === '') throw new RuleViolationError(`review ${input.reviewId} has a rating but no text to quote`)
+  let excerpt
+  try {
+    excerpt = cutExcerpt(review.text, input.start, input.end)
+  } catch (error) {
+    if (error instanceof NotVerbatimError) throw new RuleViolationError(`excerpt is not verbatim: ${error.message}`)
+    throw error
+  }
+  const testimonial = createTestimonial(db, { reviewId: review.id, excerpt, publish: input.publish, now })
+  recordAudit(db, { at: now, actor, action: 'testimonial.create', subject: testimonial.id, after: { reviewId: review.id, excerpt, status: testimonial.status } })
+  return testimonial
+}
+
+export function setTestimonialPublished(db: Db, id: string, published: boolean, actor: string, now: Date): Testimonial {
+  const [current] = findTestimonials(db, [id])
+  if (!current) throw new NotFoundError(`testimonial ${id} does not exist`)
+  if (current.status === 'withdrawn') throw new RuleViolationError(`testimonial ${id} was withdrawn (${current.withdrawnReason ?? 'no reason recorded'}) and cannot be published`)
+  const updated = setTestimonialStatus(db, { id, status: published ? 'published' : 'draft', now })!
+  recordAudit(db, { at: now, actor, action: published ? 'testimonial.publish' : 'testimonial.unpublish', subject: id, before: { status: current.status }, after: { status: updated.status } })
+  return updated
+}
+
+export interface PutCollectionInput {
+  slug: string
+  title: string
+  testimonialIds: string[]
+}
+
+export function replaceCollection(db: Db, input: PutCollectionInput, actor: string, now: Date): Collection {
+  const unique = new Set(input.testimonialIds)
+  if (unique.size !== input.testimonialIds.length) throw new RuleViolationError('testimonialIds lists a testimonial twice')
+  const found = new Set(findTestimonials(db, input.testimonialIds).map((t) => t.id))
+  const missing = input.testimonialIds.filter((id) => !found.has(id))
+  if (missing.length > 0) throw new RuleViolationError(`testimonialIds: unknown testimonial ${missing.map((m) => `"${m}"`).join(', ')}`)
+  const collection = putCollection(db, { ...input, now })
+  recordAudit(db, { at: now, actor, action: 'collection.put', subject: input.slug, after: { title: input.title, testimonialIds: input.testimonialIds } })
+  return collection
+}

@@ -1,0 +1,101 @@
+import { basename } from 'node:path'
+import { parseImportRow } from '../domain/import-row.ts'
+import type { ReviewInput } from '../domain/review.ts'
+import type { Db } from '../db/database.ts'
+import { newId } from '../db/ids.ts'
+import { finishImportRun, recordRejections, startImportRun, type ImportCounts, type ImportRejection } from '../db/stores/imports.ts'
+import { ensureLocation, getLocation, importedAggregate, setAggregate } from '../db/stores/locations.ts'
+import { ReviewStore } from '../db/stores/reviews.ts'
+import { detectFormat, readImportFile, type RecordPosition } from '../sources/import-file.ts'
+
+export interface ImportOptions {
+  file: string
+  locationId: string
+  /** Receives each batch of changed review ids, in analysis-job-sized chunks. */
+  enqueueAnalysis: (reviewIds: string[]) => Promise<void>
+  analyzeBatchSize: number
+  now: () => Date
+  onProgress?: (counts: ImportCounts) => void
+}
+
+export interface ImportResult extends ImportCounts {
+  importId: string
+  rejections: ImportRejection[]
+}
+
+/** Rows written per transaction: large enough to amortise the commit, small enough to keep memory flat. */
+const WRITE_BATCH = 1000
+/** A report keeps the first rejections in full; the count covers them all. */
+const REJECTIONS_RETURNED = 100
+
+/**
+ * Streams an import file into the reviews table. Each bad row is recorded with its line, field and
+ * value and the rest go in; unchanged rows are left alone (importing twice changes nothing); a
+ * known review with a new text or rating gets a new revision. Changed reviews are handed on for
+ * analysis as they are written, so nothing about the whole file is held in memory.
+ */
+export async function importReviews(db: Db, options: ImportOptions): Promise<ImportResult> {
+  const format = detectFormat(options.file)
+  const importId = newId('imp')
+  ensureLocation(db, { id: options.locationId, name: options.locationId })
+  startImportRun(db, { id: importId, locationId: options.locationId, fileName: basename(options.file), format, now: options.now() })
+
+  const store = new ReviewStore(db)
+  const counts: ImportCounts = { rowsRead: 0, rowsInserted: 0, rowsRevised: 0, rowsUnchanged: 0, rowsRejected: 0 }
+  const firstRejections: ImportRejection[] = []
+  let pendingRejections: ImportRejection[] = []
+  let batch: ReviewInput[] = []
+  let toAnalyze: string[] = []
+
+  const reject = (position: RecordPosition, field: string, value: string | null, message: string) => {
+    const rejection = { line: position.line, field, value, message: `${message} (${position.unit} ${position.line})` }
+    counts.rowsRejected++
+    pendingRejections.push(rejection)
+    if (firstRejections.length < REJECTIONS_RETURNED) firstRejections.push(rejection)
+  }
+
+  const flush = async () => {
+    const outcome = store.upsertBatch(options.locationId, batch, options.now())
+    recordRejections(db, importId, pendingRejections)
+    counts.rowsInserted += outcome.inserted
+    counts.rowsRevised += outcome.revised
+    counts.rowsUnchanged += outcome.unchanged
+    batch = []
+    pendingRejections = []
+    toAnalyze.push(...outcome.changedIds)
+    while (toAnalyze.length >= options.analyzeBatchSize) {
+      await options.enqueueAnalysis(toAnalyze.slice(0, options.analyzeBatchSize))
+      toAnalyze = toAnalyze.slice(options.analyzeBatchSize)
+    }
+    options.onProgress?.({ ...counts })
+  }
+
+  try {
+    for await (const entry of readImportFile(options.file, format)) {
+      counts.rowsRead++
+      if ('malformed' in entry) {
+        reject(entry.position, entry.malformed.field, entry.malformed.value, entry.malformed.message)
+      } else {
+        const parsed = parseImportRow(entry.record)
+        if (!parsed.ok) {
+          reject(entry.position, parsed.problem.field, parsed.problem.value, parsed.problem.message)
+        } else {
+          // A later row with the id of an earlier one is read as an edit of it: a new revision.
+          batch.push(parsed.review)
+        }
+      }
+      if (batch.length >= WRITE_BATCH || pendingRejections.length >= WRITE_BATCH) await flush()
+    }
+    await flush()
+    if (toAnalyze.length > 0) await options.enqueueAnalysis(toAnalyze)
+    // A source's own aggregate (Google's) outranks one computed over imported reviews.
+    const current = getLocation(db, options.locationId)?.aggregate
+    const aggregate = importedAggregate(db, options.locationId, options.now())
+    if (aggregate && (!current || current.source === 'import')) setAggregate(db, options.locationId, aggregate)
+    finishImportRun(db, { id: importId, counts, now: options.now() })
+  } catch (error) {
+    finishImportRun(db, { id: importId, counts, now: options.now(), error: (error as Error).message })
+    throw error
+  }
+  return { importId, ...counts, rejections: firstRejections }
+}

@@ -1,0 +1,55 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { InvalidJobPayloadError, isJobName, parseJobData, QUEUE_NAME, type JobName } from '../jobs/contracts.ts'
+import type { Db } from '../db/database.ts'
+import { recordJobFailure } from '../db/stores/job-failures.ts'
+import type { Logger } from '../logging.ts'
+import type { Handlers } from './handlers.ts'
+
+export interface WorkerOptions {
+  connection: Redis
+  prefix: string
+  db: Db
+  handlers: Handlers
+  concurrency: number
+  logger: Logger
+  now: () => Date
+}
+
+/**
+ * Runs Plaudit's jobs. A payload that breaks its contract can never succeed, so it fails at once
+ * with UnrecoverableError (no retries); every job that fails for good is recorded for the owner.
+ */
+export function startWorker(options: WorkerOptions): Worker {
+  const { db, handlers, logger } = options
+
+  const process = async (job: Job): Promise<unknown> => {
+    if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job name "${job.name}"`)
+    const name: JobName = job.name
+    let data
+    try {
+      data = parseJobData(name, job.data)
+    } catch (error) {
+      if (error instanceof InvalidJobPayloadError) throw new UnrecoverableError(error.message)
+      throw error
+    }
+    const handler = handlers[name] as (data: unknown, job: Job) => Promise<unknown>
+    return handler(data, job)
+  }
+
+  const worker = new Worker(QUEUE_NAME, process, { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency })
+
+  worker.on('failed', (job, error) => {
+    if (!job) return
+    const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1)
+    logger.warn({ jobId: job.id, job: job.name, attempt: job.attemptsMade, final, err: error.message }, 'job failed')
+    if (!final) return
+    try {
+      recordJobFailure(db, { queue: QUEUE_NAME, jobName: job.name, jobId: job.id ?? null, reason: error.message, payload: JSON.stringify(job.data) ?? 'undefined', failedAt: options.now() })
+    } catch (recordError) {
+      logger.error({ jobId: job.id, err: (recordError as Error).message }, 'could not record job failure')
+    }
+  })
+  worker.on('error', (error) => logger.error({ err: error.message }, 'worker error'))
+  return worker
+}
