@@ -53,7 +53,7 @@ export function parseImportRow(record: Record<string, unknown>): RowResult {
 
   const createdText = asString(record.created_at)?.trim() ?? ''
   const createdAt = new Date(createdText)
-  if (!ISO_DATE.test(createdText) || Number.isNaN(createdAt.getTime())) {
+  if (!ISO_DATE.test(createdText) || Number.isNaN(createdAt.getTime()) || !isCalendarDate(createdText)) {
     return fail('created_at', record.created_at, 'created_at must be an ISO-8601 date like 2025-03-14T09:30:00Z')
   }
 
@@ -75,4 +75,11 @@ export function parseImportRow(record: Record<string, unknown>): RowResult {
       url: urlText === '' ? null : urlText,
     },
   }
+}
+
+/** Date() rolls 2025-02-30 over to March 2nd; a date that does not exist is an error in the file. */
+function isCalendarDate(iso: string): boolean {
+  const [year, month, day] = iso.slice(0, 10).split('-').map(Number) as [number, number, number]
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth
 }

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, parseConfig } from '../../src/config.ts'
+import { InvalidJobPayloadError, jobs, parseJobData } from '../../src/jobs/contracts.ts'
+
+describe('configuration', () => {
+  it('has working defaults for a newcomer', () => {
+    expect(parseConfig({})).toMatchObject({ databaseFile: 'data/plaudit.db', redisUrl: 'redis://127.0.0.1:6379', port: 3000, adminApiKey: undefined })
+  })
+
+  it('names the variable and the value that are wrong', () => {
+    expect(() => parseConfig({ PORT: 'eighty' })).toThrow(ConfigError)
+    expect(() => parseConfig({ PORT: 'eighty' })).toThrow('PORT="eighty"')
+    expect(() => parseConfig({ PLAUDIT_ADMIN_API_KEY: 'short' })).toThrow('PLAUDIT_ADMIN_API_KEY must be at least 16 characters')
+    expect(() => parseConfig({ REDIS_URL: 'not a url' })).toThrow('REDIS_URL')
+  })
+})
+
+describe('job contracts', () => {
+  it('declare a schema for every job name', () => {
+    expect(Object.keys(jobs).sort()).toEqual(['analyze-reviews', 'rebuild-feed'])
+  })
+
+  it('refuse payloads that would make a worker fail, naming the field', () => {
+    expect(() => parseJobData('analyze-reviews', { locationId: 'l', reviewIds: [] })).toThrow(InvalidJobPayloadError)
+    expect(() => parseJobData('analyze-reviews', { locationId: 'l', reviewIds: [] })).toThrow('reviewIds')
+    expect(() => parseJobData('rebuild-feed', { slug: '../etc' })).toThrow('slug')
+    expect(parseJobData('analyze-reviews', { locationId: 'l', reviewIds: ['a'] })).toEqual({ locationId: 'l', reviewIds: ['a'] })
+  })
+})

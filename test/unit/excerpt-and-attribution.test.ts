@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { attributionFor, shortName, VERIFIED_PATIENT } from '../../src/domain/attribution.ts'
+import { cutExcerpt, displayExcerpt, isStillVerbatim, NotVerbatimError } from '../../src/domain/excerpt.ts'
+
+const review = 'Dr. Daniel never rushed me. He fixed my desk posture. Parking is hard.'
+
+describe('an excerpt', () => {
+  it('is cut from the review by offsets and shows "…" where words are left out', () => {
+    const excerpt = cutExcerpt(review, 28, 53)
+    expect(excerpt.text).toBe('He fixed my desk posture.')
+    expect(displayExcerpt(excerpt, review)).toBe('… He fixed my desk posture. …')
+    expect(displayExcerpt(cutExcerpt(review, 0, 27), review)).toBe('Dr. Daniel never rushed me. …')
+    expect(displayExcerpt(cutExcerpt(review, 0, review.length), review)).toBe(review)
+  })
+
+  it('refuses offsets outside the text, empty cuts and cuts through an emoji', () => {
+    expect(() => cutExcerpt(review, 10, 500)).toThrow(NotVerbatimError)
+    expect(() => cutExcerpt(review, 5, 5)).toThrow(NotVerbatimError)
+    expect(() => cutExcerpt(review, 0, 1.5)).toThrow(NotVerbatimError)
+    expect(() => cutExcerpt('Great 👍🏽 care', 0, 7)).toThrow('split a character')
+  })
+
+  it('no longer stands when the patient edits the quoted sentence away', () => {
+    const excerpt = cutExcerpt(review, 0, 27)
+    expect(isStillVerbatim(excerpt, review)).toBe(true)
+    expect(isStillVerbatim(excerpt, 'Dr. Daniel rushed me. He fixed my desk posture.')).toBe(false)
+  })
+})
+
+describe('the name under a testimonial', () => {
+  const now = new Date('2026-11-20T00:00:00Z')
+  const authorization = { signedBy: 'Myra Kowalski', signedAt: new Date('2026-01-01'), expiresAt: null, revokedAt: null }
+
+  it('is "Verified patient" without a signed authorization', () => {
+    expect(attributionFor('Myra Kowalski', null, now)).toBe(VERIFIED_PATIENT)
+  })
+
+  it('is first name and last initial with a valid authorization, never the full name', () => {
+    expect(attributionFor('Myra Kowalski', authorization, now)).toBe('Myra K.')
+    expect(shortName('  jean-luc   de la Tour ')).toBe('jean-luc T.')
+    expect(shortName('Cher')).toBe('Cher')
+    expect(shortName('')).toBe('A Google User')
+  })
+
+  it('goes back to "Verified patient" when the authorization expires or is revoked', () => {
+    expect(attributionFor('Myra Kowalski', { ...authorization, expiresAt: new Date('2026-06-01') }, now)).toBe(VERIFIED_PATIENT)
+    expect(attributionFor('Myra Kowalski', { ...authorization, revokedAt: new Date('2026-11-19') }, now)).toBe(VERIFIED_PATIENT)
+  })
+})
