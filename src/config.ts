@@ -15,6 +15,7 @@ const environmentSchema = z.object({
   PLAUDIT_ADMIN_API_KEY: z.string().min(16, 'PLAUDIT_ADMIN_API_KEY must be at least 16 characters').optional(),
   PLAUDIT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   PLAUDIT_ANALYZE_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
+  PATH: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -30,6 +31,8 @@ export type Config = {
   workerConcurrency: number
   analyzeBatchSize: number
   logLevel: string
+  /** Where the demo looks for a redis-server to start when none answers. */
+  executablePath: string[]
 }
 
 export class ConfigError extends Error {
@@ -58,6 +61,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     workerConcurrency: e.PLAUDIT_WORKER_CONCURRENCY,
     analyzeBatchSize: e.PLAUDIT_ANALYZE_BATCH_SIZE,
     logLevel: e.LOG_LEVEL,
+    executablePath: e.PATH.split(':').filter(Boolean),
   }
 }
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { gzipSync } from 'node:zlib'
 import type { Db } from '../db/database.ts'
 import { loadAllFeeds, loadFeed, type StoredFeed } from '../db/stores/feeds.ts'
@@ -17,10 +18,12 @@ function toCached(feed: StoredFeed): CachedFeed {
  * The public feeds as ready bytes in memory, compressed once when they change. The request path
  * reads only this map; the database is read when a feed is announced as rebuilt.
  */
-export class FeedCache {
+export class FeedCache extends EventEmitter<{ reloaded: [slug: string] }> {
   private readonly feeds = new Map<string, CachedFeed>()
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    super()
+  }
 
   loadAll(): void {
     for (const feed of loadAllFeeds(this.db)) this.feeds.set(feed.slug, toCached(feed))
@@ -35,6 +38,7 @@ export class FeedCache {
     const feed = loadFeed(this.db, slug)
     if (feed) this.put(feed)
     else this.feeds.delete(slug)
+    this.emit('reloaded', slug)
   }
 
   get(slug: string): CachedFeed | undefined {

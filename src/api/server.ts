@@ -27,6 +27,8 @@ export interface RunningApi {
   server: Server
   url: string
   feeds: FeedCache
+  /** Settles once this process listens for feeds rebuilt elsewhere. */
+  subscribed: Promise<void>
   close: () => Promise<void>
 }
 
@@ -43,7 +45,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const subscriber = redis.duplicate()
   subscriber.on('error', (error) => logger.warn({ err: error.message }, 'feed subscription error'))
   subscriber.on('message', (_channel: string, slug: string) => feeds.reload(slug))
-  await subscriber.subscribe(channel)
+  // The API serves its feeds without Redis; ioredis subscribes again whenever it reconnects.
+  const subscribed = subscriber.subscribe(channel).then(
+    () => undefined,
+    (error: Error) => logger.warn({ err: error.message }, 'feed subscription failed; will retry on reconnect'),
+  )
 
   const republish = async (slug: string) => {
     const feed = publishFeed(db, slug, options.now())
@@ -78,10 +84,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     server,
     url: `http://${host}:${address.port}`,
     feeds,
+    subscribed,
     close: async () => {
       server.closeIdleConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
-      await subscriber.quit().catch(() => undefined)
+      subscriber.disconnect()
     },
   }
 }

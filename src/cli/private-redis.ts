@@ -1,4 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { accessSync, constants } from 'node:fs'
+import { join } from 'node:path'
 import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
 
@@ -18,10 +20,17 @@ export async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
-function findOnPath(names: string[]): string | null {
+function findExecutable(names: string[], searchPath: string[]): string | null {
   for (const name of names) {
-    const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' })
-    if (found.status === 0 && found.stdout.trim()) return found.stdout.trim()
+    for (const dir of searchPath) {
+      const candidate = join(dir, name)
+      try {
+        accessSync(candidate, constants.X_OK)
+        return candidate
+      } catch {
+        // not in this folder
+      }
+    }
   }
   return null
 }
@@ -46,8 +55,8 @@ export interface PrivateRedis {
  * Starts a throw-away redis-server (or valkey-server) on a free loopback port with nothing kept
  * on disk, tied to this process's lifetime. Returns null when neither is installed.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis | null> {
-  const binary = findOnPath(['redis-server', 'valkey-server'])
+export async function startPrivateRedis(searchPath: string[]): Promise<PrivateRedis | null> {
+  const binary = findExecutable(['redis-server', 'valkey-server'], searchPath)
   if (!binary) return null
   const port = await freeLoopbackPort()
   const child: ChildProcess = spawn(binary, ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {

@@ -29,7 +29,7 @@ export async function runDemo(): Promise<void> {
   let redisUrl = config.redisUrl
   let stopPrivateRedis = () => {}
   if (!(await redisAnswers(redisUrl))) {
-    const privateRedis = await startPrivateRedis()
+    const privateRedis = await startPrivateRedis(config.executablePath)
     if (!privateRedis) {
       process.stderr.write(`${REDIS_HELP}\n`)
       closeRuntime(runtime)
