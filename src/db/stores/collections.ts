@@ -21,7 +21,7 @@ export function putCollection(db: Db, params: { slug: string; title: string; tes
     params.testimonialIds.forEach((testimonialId, position) => {
       tx.insert(collectionItems).values({ collectionSlug: params.slug, testimonialId, position }).run()
     })
-  })
+  }, { behavior: 'immediate' })
   return { slug: params.slug, title: params.title, testimonialIds: [...params.testimonialIds], updatedAt: params.now }
 }
 

@@ -73,7 +73,10 @@ export class ReviewStore {
       `insert into review_revisions (review_id, revision, content_hash, rating, text, recorded_at)
        values (?, ?, ?, ?, ?, ?) on conflict do nothing`,
     )
-    this.upsertTransaction = sqlite.transaction((locationId: string, inputs: ReviewInput[], now: string) => this.upsertEach(locationId, inputs, now))
+    // BEGIN IMMEDIATE: a transaction that reads and then writes would otherwise fail at once with
+    // SQLITE_BUSY when another process wrote in between; taking the write lock first lets it wait.
+    const upsert = sqlite.transaction((locationId: string, inputs: ReviewInput[], now: string) => this.upsertEach(locationId, inputs, now))
+    this.upsertTransaction = (...args) => upsert.immediate(...args)
 
     const deleteMentions = sqlite.prepare('delete from mentions where review_id = ?')
     const deleteThemes = sqlite.prepare('delete from review_themes where review_id = ?')
@@ -82,7 +85,7 @@ export class ReviewStore {
     )
     const insertTheme = sqlite.prepare('insert into review_themes (review_id, theme, polarity) values (?, ?, ?)')
     const markAnalyzed = sqlite.prepare('update reviews set analyzed_hash = ? where id = ? and content_hash = ?')
-    this.saveTransaction = sqlite.transaction((analyses: AnalysisToSave[], packId: string, packVersion: number) => {
+    const save = sqlite.transaction((analyses: AnalysisToSave[], packId: string, packVersion: number) => {
       let saved = 0
       for (const analysis of analyses) {
         // A review edited since it was read is left for the job its edit enqueued.
@@ -97,6 +100,7 @@ export class ReviewStore {
       }
       return saved
     })
+    this.saveTransaction = (...args) => save.immediate(...args)
   }
 
   upsertBatch(locationId: string, inputs: ReviewInput[], now: Date): UpsertOutcome {

@@ -1,0 +1,237 @@
+// npm run bench [-- --json] [--reviews N] [--seed S] [--seconds S] [--skip-memory]
+// Measures the DESIGN.md targets that this stage of Plaudit covers. Figures depend on the machine;
+// the feed is compared with a bare node:http server in the same run, so the ratio does not.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { gzipSync } from 'node:zlib'
+import autocannon from 'autocannon'
+import { redisAnswers, startPrivateRedis } from '../src/cli/private-redis.ts'
+import { config } from '../src/config.ts'
+import { migrateDatabase, openDatabase } from '../src/db/database.ts'
+import { loadFeed } from '../src/db/stores/feeds.ts'
+import { ReviewStore } from '../src/db/stores/reviews.ts'
+import { chiropracticPack } from '../src/domain/themes/default-pack.ts'
+import { createTagger } from '../src/domain/themes/tagger.ts'
+import { connectRedis, JobQueue } from '../src/jobs/queue.ts'
+import { curateDemoCollections } from '../src/services/demo-collections.ts'
+import { publishFeed } from '../src/services/feed-publisher.ts'
+import { importReviews } from '../src/services/import-reviews.ts'
+import { seededRandom, syntheticReview, writeSyntheticCsv } from './synthetic.ts'
+
+const { values: options } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    reviews: { type: 'string', default: '20000' },
+    seed: { type: 'string', default: '42' },
+    seconds: { type: 'string', default: '5' },
+    'skip-memory': { type: 'boolean', default: false },
+  },
+})
+const REVIEWS = Number(options.reviews)
+const SEED = Number(options.seed)
+const SECONDS = Number(options.seconds)
+const ROOT = resolve(import.meta.dirname, '..')
+const BIN = join(ROOT, 'bin/plaudit.js')
+const TSX = ['--import', 'tsx']
+const log = (line: string) => process.stderr.write(`${line}\n`)
+const dir = mkdtempSync(join(tmpdir(), 'plaudit-bench-'))
+const prefix = `plaudit-bench-${process.pid}`
+
+async function waitForLine(child: ChildProcess, pattern: RegExp, stream: 'stdout' | 'stderr'): Promise<string> {
+  for await (const line of createInterface({ input: child[stream]! })) {
+    const match = pattern.exec(line)
+    if (match) return match[1] ?? line
+  }
+  throw new Error(`process ended before printing ${pattern}`)
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = once(child, 'exit')
+  child.kill('SIGTERM')
+  await exited
+}
+
+async function measurePipeline(redisUrl: string) {
+  const dbFile = join(dir, 'pipeline.db')
+  const db = openDatabase(dbFile)
+  migrateDatabase(db)
+  const csv = join(dir, 'pipeline.csv')
+  await writeSyntheticCsv(csv, { count: REVIEWS, seed: SEED })
+
+  const env = { ...process.env, PLAUDIT_DATABASE_FILE: dbFile, REDIS_URL: redisUrl, PLAUDIT_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' }
+  const workers = [0, 1].map(() => spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'ignore', 'pipe'] }))
+  await Promise.all(workers.map((w) => waitForLine(w, /"msg":"worker ready"/, 'stderr')))
+
+  const redis = connectRedis(redisUrl)
+  const queue = new JobQueue(redis, prefix)
+  const store = new ReviewStore(db)
+  const started = performance.now()
+  await importReviews(db, {
+    file: csv,
+    locationId: 'bench',
+    analyzeBatchSize: 100,
+    now: () => new Date(),
+    enqueueAnalysis: async (reviewIds) => {
+      await queue.add('analyze-reviews', { locationId: 'bench', reviewIds })
+    },
+  })
+  const imported = performance.now()
+  while (store.countUnanalyzed('bench') > 0) await new Promise((r) => setTimeout(r, 10))
+  const finished = performance.now()
+
+  await Promise.all(workers.map(stop))
+  await queue.queue.obliterate({ force: true })
+  await queue.close()
+  await redis.quit()
+  return {
+    db,
+    dbFile,
+    pipelineReviewsPerSec: REVIEWS / ((finished - started) / 1000),
+    importOnlyReviewsPerSec: REVIEWS / ((imported - started) / 1000),
+  }
+}
+
+function measureTagging() {
+  const tag = createTagger(chiropracticPack)
+  const random = seededRandom(SEED + 1)
+  const texts = Array.from({ length: 20_000 }, (_, i) => syntheticReview(random, i))
+  for (const r of texts.slice(0, 2_000)) tag(r.text, r.rating)
+  const started = performance.now()
+  let mentions = 0
+  for (const r of texts) mentions += tag(r.text, r.rating).mentions.length
+  const seconds = (performance.now() - started) / 1000
+  return { taggingReviewsPerSecPerCore: texts.length / seconds, averageLength: texts.reduce((n, r) => n + r.text.length, 0) / texts.length, mentions }
+}
+
+async function load(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const result = await autocannon({ url, connections: 50, duration: SECONDS, headers })
+  return result.requests.average
+}
+
+async function measureFeed(dbFile: string, redisUrl: string) {
+  const feed = loadFeed(openDatabase(dbFile), 'home')
+  if (!feed) throw new Error('bench: no feed was published')
+  const bodyFile = join(dir, 'feed.json')
+  writeFileSync(bodyFile, feed.body)
+
+  const serve = async (args: string[]) => {
+    const child = spawn(process.execPath, [...TSX, join(ROOT, 'bench/feed-server.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+    const port = await waitForLine(child, /^(\d+)$/, 'stdout')
+    return { child, url: `http://127.0.0.1:${port}/api/public/v1/collections/home` }
+  }
+  const rounds = { baseline200: [] as number[], feed200: [] as number[], baseline304: [] as number[], feed304: [] as number[] }
+  for (let round = 0; round < 2; round++) {
+    for (const [name, args] of [
+      ['baseline', ['bare', bodyFile, feed.etag]],
+      ['feed', ['plaudit', dbFile, redisUrl, prefix]],
+    ] as const) {
+      const server = await serve([...args])
+      await load(server.url) // warm-up, not counted
+      rounds[`${name}200`].push(await load(server.url))
+      rounds[`${name}304`].push(await load(server.url, { 'if-none-match': feed.etag }))
+      await stop(server.child)
+    }
+  }
+  const best = (list: number[]) => Math.max(...list)
+  return {
+    feedBytes: Buffer.byteLength(feed.body),
+    feedRps: best(rounds.feed200),
+    baselineRps: best(rounds.baseline200),
+    feedRatio: best(rounds.feed200) / best(rounds.baseline200),
+    feed304Rps: best(rounds.feed304),
+    baseline304Rps: best(rounds.baseline304),
+    feed304Ratio: best(rounds.feed304) / best(rounds.baseline304),
+  }
+}
+
+async function measureImportMemory(redisUrl: string) {
+  const run = async (megabytes: number) => {
+    const file = join(dir, `import-${megabytes}mb.csv`)
+    await writeSyntheticCsv(file, { maxBytes: megabytes * 1024 * 1024, seed: SEED + 2 })
+    const child = spawn(process.execPath, [...TSX, join(ROOT, 'bench/import-memory.ts'), file, join(dir, `memory-${megabytes}.db`), redisUrl, `${prefix}-mem${megabytes}`], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    const line = await waitForLine(child, /^(\{.*\})$/, 'stdout')
+    await once(child, 'exit')
+    const result = JSON.parse(line) as { rows: number; seconds: number; peakRssMb: number }
+    rmSync(file)
+    return result
+  }
+  const small = await run(10)
+  const large = await run(100)
+  return { importPeakRssMb10MB: small.peakRssMb, importPeakRssMb100MB: large.peakRssMb, importRows100MB: large.rows, importReviewsPerSec100MB: large.rows / large.seconds }
+}
+
+async function main() {
+  let redisUrl = config().redisUrl
+  let stopRedis = () => {}
+  if (!(await redisAnswers(redisUrl))) {
+    const privateRedis = await startPrivateRedis(config().executablePath)
+    if (!privateRedis) throw new Error(`bench: no Redis at ${redisUrl} and no redis-server to start`)
+    redisUrl = privateRedis.url
+    stopRedis = privateRedis.stop
+  }
+  try {
+    log(`pipeline: ${REVIEWS} synthetic reviews (seed ${SEED}) → import → queue → 2 worker processes → SQLite`)
+    const pipeline = await measurePipeline(redisUrl)
+    curateDemoCollections(pipeline.db, 'bench', 'bench', new Date('2026-01-01T00:00:00Z'))
+    publishFeed(pipeline.db, 'home', new Date('2026-01-01T00:00:00Z'))
+    log('tagging alone, one core')
+    const tagging = measureTagging()
+    log(`feed vs bare node:http, autocannon 50 connections, ${SECONDS}s per run, best of 2`)
+    const feed = await measureFeed(pipeline.dbFile, redisUrl)
+    const widgetGzipBytes = gzipSync(readFileSync(join(ROOT, 'src/api/static/widget.js')), { level: 9 }).length
+    let memory: Record<string, number> = {}
+    if (!options['skip-memory']) {
+      log('import memory: 10 MB and 100 MB CSV files, peak RSS of the importing process')
+      memory = await measureImportMemory(redisUrl)
+    }
+    const figures = {
+      pipelineReviewsPerSec: Math.round(pipeline.pipelineReviewsPerSec),
+      importOnlyReviewsPerSec: Math.round(pipeline.importOnlyReviewsPerSec),
+      taggingReviewsPerSecPerCore: Math.round(tagging.taggingReviewsPerSecPerCore),
+      feedRps: Math.round(feed.feedRps),
+      baselineRps: Math.round(feed.baselineRps),
+      feedRatio: Number(feed.feedRatio.toFixed(3)),
+      feed304Rps: Math.round(feed.feed304Rps),
+      baseline304Rps: Math.round(feed.baseline304Rps),
+      feed304Ratio: Number(feed.feed304Ratio.toFixed(3)),
+      feedBytes: feed.feedBytes,
+      widgetGzipBytes,
+      ...Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(v)])),
+      reviews: REVIEWS,
+      seed: SEED,
+    }
+    const rows: Array<[string, string, string]> = [
+      ['import → tagged, 2 workers', `${figures.pipelineReviewsPerSec} reviews/s`, '≥ 2,000 (issue), ≥ 5,000 (DESIGN)'],
+      ['import alone (no tagging)', `${figures.importOnlyReviewsPerSec} reviews/s`, ''],
+      ['tagging alone, one core', `${figures.taggingReviewsPerSecPerCore} reviews/s`, '≥ 10,000'],
+      ['feed GET 200', `${figures.feedRps} req/s`, ''],
+      ['bare node:http, same bytes', `${figures.baselineRps} req/s`, ''],
+      ['feed ratio 200', `${figures.feedRatio}`, '≥ 0.7'],
+      ['feed ratio 304', `${figures.feed304Ratio}`, '≥ 0.7'],
+      ['widget.js gzipped', `${figures.widgetGzipBytes} bytes`, '≤ 10 KB'],
+    ]
+    if (memory.importPeakRssMb100MB !== undefined) {
+      rows.push(['import peak RSS, 10 MB file', `${Math.round(memory.importPeakRssMb10MB!)} MB`, ''])
+      rows.push(['import peak RSS, 100 MB file', `${Math.round(memory.importPeakRssMb100MB)} MB`, 'flat (≈ the 10 MB figure)'])
+    }
+    const width = Math.max(...rows.map((r) => r[0].length))
+    const valueWidth = Math.max(...rows.map((r) => r[1].length))
+    const table = ['| measure | figure | target |', '|---|---|---|', ...rows.map(([a, b, c]) => `| ${a.padEnd(width)} | ${b.padStart(valueWidth)} | ${c} |`)].join('\n')
+    console.log(table)
+    if (options.json) console.log(JSON.stringify(figures))
+  } finally {
+    stopRedis()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+await main()

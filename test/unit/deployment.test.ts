@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+
+const root = resolve(import.meta.dirname, '../..')
+const read = (file: string) => readFileSync(resolve(root, file), 'utf8')
+
+interface ComposeService {
+  build?: unknown
+  image?: string
+  command?: string[]
+  ports?: string[]
+  expose?: string[]
+  environment?: Record<string, string>
+}
+
+describe('docker-compose.yml', () => {
+  const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> }
+
+  it('runs redis, the api and a worker, both Plaudit processes from the one Dockerfile', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'redis', 'worker'])
+    expect(compose.services.api!.build).toBe('.')
+    expect(compose.services.worker!.build).toBe('.')
+    expect(compose.services.api!.command).toEqual(['serve'])
+    expect(compose.services.worker!.command).toEqual(['worker'])
+    expect(read('Dockerfile')).toMatch(/ENTRYPOINT \["node", "bin\/plaudit.js"\]/)
+  })
+
+  it('keeps Redis inside the compose network: no published port', () => {
+    expect(compose.services.redis!.ports).toBeUndefined()
+    expect(compose.services.api!.environment!.REDIS_URL).toBe('redis://redis:6379')
+    expect(compose.services.worker!.environment!.REDIS_URL).toBe('redis://redis:6379')
+  })
+})
+
+describe('the README and CI', () => {
+  const readme = read('README.md')
+  const ci = read('.ci/run')
+
+  it('give a newcomer the two commands, and CI runs exactly the README test command', () => {
+    expect(readme).toContain('npm install && npm run demo')
+    expect(readme).toContain('npm test')
+    expect(ci.trim().split('\n').at(-1)).toBe('npm test')
+    expect(ci).toContain('redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no')
+  })
+
+  it('pins the versions that matter on Node 20', () => {
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> }
+    expect(pkg.dependencies['better-sqlite3']).toMatch(/^\^?12\./)
+    expect(pkg.dependencies.googleapis).toMatch(/^\^?176\./)
+    expect(pkg.devDependencies.vitest).toMatch(/^\^?4\./)
+  })
+})
