@@ -23,7 +23,7 @@ export function homePage(db: Db, locationIds: () => string[]): RequestHandler {
       .set({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' })
       .send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Plaudit demo</title>
+<title>Plaudit demo</title><link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2933}h1{margin-bottom:0}.sub{color:#52606d}section{margin:2rem 0}.links{font-size:.9em}</style>
 <script async src="/widget.js"></script></head>
 <body><h1>Plaudit</h1><p class="sub">The practice's website, as it would embed its testimonials.</p>
