@@ -61,6 +61,28 @@ describe('plaudit eval', () => {
   })
 })
 
+describe('plaudit migrate and import', () => {
+  it('migrates, then imports a file, listing each rejected row by line, field and value', () => {
+    const env = { REDIS_URL: 'redis://127.0.0.1:6379', PLAUDIT_DATABASE_FILE: join(dir, 'import', 'plaudit.db'), PLAUDIT_QUEUE_PREFIX: `plaudit-test-cli-${process.pid}` }
+    const migrate = plaudit(['migrate'], { env })
+    expect(migrate.status, migrate.stderr).toBe(0)
+    expect(existsSync(env.PLAUDIT_DATABASE_FILE)).toBe(true)
+
+    const run = plaudit(['import', join(ROOT, 'samples/bad-rows.csv'), '--location', 'clinic'], { env })
+    expect(run.status, run.stderr).toBe(2)
+    expect(run.stdout).toMatch(/10 rows read, 6 new, 0 revised, 0 unchanged, 4 rejected/)
+    expect(run.stdout).toContain('rejected line 3: rating "6"')
+    expect(run.stdout).toContain('rejected line 5: rating ""')
+    expect(run.stdout).toContain('rejected line 8: id ""')
+    expect(run.stdout).toContain('rejected line 10: created_at "yesterday"')
+  })
+
+  afterAll(async () => {
+    const { removeKeys } = await import('../support/redis.ts')
+    await removeKeys(`plaudit-test-cli-${process.pid}`)
+  })
+})
+
 describe('plaudit demo', () => {
   it('starts a private redis-server when none answers, runs the pipeline and serves the collection', async () => {
     const redisServer = spawnSync('sh', ['-c', 'command -v redis-server || command -v valkey-server'], { encoding: 'utf8' }).stdout.trim()
