@@ -36,8 +36,9 @@ export function isStillVerbatim(excerpt: Excerpt, currentText: string): boolean 
 /** How the excerpt is shown: "…" marks where the cut leaves out words of the review. */
 export function displayExcerpt(excerpt: Excerpt, reviewText: string): string {
   const body = excerpt.text.trim()
-  const cutBefore = reviewText.slice(0, excerpt.start).trim() !== ''
-  const cutAfter = reviewText.slice(excerpt.end).trim() !== ''
+  // A cut next to the patient's own ellipsis needs no second one.
+  const cutBefore = reviewText.slice(0, excerpt.start).trim() !== '' && !/^(…|\.\.\.)/.test(body)
+  const cutAfter = reviewText.slice(excerpt.end).trim() !== '' && !/(…|\.\.\.)$/.test(body)
   return `${cutBefore ? '… ' : ''}${body}${cutAfter ? ' …' : ''}`
 }
 

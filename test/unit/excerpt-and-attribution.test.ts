@@ -13,6 +13,12 @@ describe('an excerpt', () => {
     expect(displayExcerpt(cutExcerpt(review, 0, review.length), review)).toBe(review)
   })
 
+  it("does not double the patient's own ellipsis at a cut", () => {
+    const text = 'My upper back is just… better. Really.'
+    expect(displayExcerpt(cutExcerpt(text, 0, 22), text)).toBe('My upper back is just…')
+    expect(displayExcerpt(cutExcerpt(text, 22, 30), text)).toBe('… better. …')
+  })
+
   it('refuses offsets outside the text, empty cuts and cuts through an emoji', () => {
     expect(() => cutExcerpt(review, 10, 500)).toThrow(NotVerbatimError)
     expect(() => cutExcerpt(review, 5, 5)).toThrow(NotVerbatimError)
