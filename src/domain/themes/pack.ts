@@ -8,9 +8,10 @@ export interface Theme {
    * comes from the surrounding clause (sentiment words, negation), else from the star rating.
    *
    * Cue syntax, shared by every cue list: words separated by spaces; `(a|b c|)` alternatives
-   * (an empty one, or `(…)?`, makes the group optional); `#` any number ("40", "forty", "30+"); `$` an
-   * amount of money; `*` any one word; `..` a gap of up to 4 words inside the same clause.
-   * Words are compared by Porter stem, so "stretch" also finds "stretches" and "stretching".
+   * (an empty one, or `(…)?`, makes the group optional); `=word` that exact word form, not its
+   * stem; `#` any number ("40", "forty", "30+"); `$` an amount of money; `*` any one word; `..` a
+   * gap of up to 4 words and `...` of up to 8, inside the same clause. Other words are compared
+   * by Porter stem, so "stretch" also finds "stretches" and "stretching".
    */
   cues: string[]
   /** Phrases that look like a cue but are not ("rushed to my appointment"). */

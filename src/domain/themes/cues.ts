@@ -1,0 +1,229 @@
+import { GAP_STOPS, GAP_STOPS_BEFORE_SUBJECT, NUMBER_WORDS, SUBJECTS } from './lexicon.ts'
+import type { ThemePack } from './pack.ts'
+import {
+  CLAUSE_BREAK, MONEY, NUMBER, SENTENCE_END, WORD, tokenize, type Token,
+} from './text.ts'
+
+// Cue phrases compiled to stem sequences, merged into one trie, and matched against the tokens
+// of one clause.
+
+/** Pattern elements besides literal stems. NUL keeps them apart from any real stem. */
+const NUM = '\u0000#'
+const AMOUNT = '\u0000$'
+const ANY = '\u0000*'
+const GAP = '\u0000..'
+const LONG_GAP = '\u0000...'
+/** prefix of an element compared by word form instead of stem */
+const EXACT = '='
+const GAP_WORDS = 4
+const LONG_GAP_WORDS = 8
+
+export type CueRole = 'cue' | 'weak' | 'support' | 'anti'
+
+export interface Pattern {
+  /** position in the trie's pattern list; used to report each pattern once per start token */
+  id: number
+  theme: number
+  role: CueRole
+  /** stance the phrase carries by itself: +1 praise, -1 complaint, 0 from context */
+  polarity: -1 | 0 | 1
+  /** the cue as written in the pack, for debugging and tests */
+  source: string
+}
+
+/**
+ * One trie over every expanded phrase of the pack. Alternatives expand to tens of thousands of
+ * phrases that share prefixes ("no longer feel my neck", "no longer feel my shoulder", …); the
+ * trie walks each shared prefix once per token instead of once per phrase.
+ */
+interface TrieNode {
+  /** single-token elements: a stem, =word, NUM or AMOUNT */
+  next: Map<string, TrieNode> | null
+  any: TrieNode | null
+  gap: TrieNode | null
+  longGap: TrieNode | null
+  ends: Pattern[] | null
+}
+
+export interface CompiledPack {
+  themeIds: string[]
+  root: TrieNode
+  patternCount: number
+}
+
+function newNode(): TrieNode {
+  return { next: null, any: null, gap: null, longGap: null, ends: null }
+}
+
+function child(node: TrieNode, e: string): TrieNode {
+  if (e === GAP) return (node.gap ??= newNode())
+  if (e === LONG_GAP) return (node.longGap ??= newNode())
+  if (e === ANY) return (node.any ??= newNode())
+  node.next ??= new Map()
+  let c = node.next.get(e)
+  if (c === undefined) node.next.set(e, (c = newNode()))
+  return c
+}
+
+const CUE_PART_RE = /\(([^()]*)\)(\?)?|[^\s()]+/g
+const MAX_VARIANTS = 20_000
+
+function wordsOf(alternative: string): string[] {
+  const out: string[] = []
+  for (const piece of alternative.split(/\s+/)) {
+    if (piece === '') continue
+    if (piece === '#') out.push(NUM)
+    else if (piece === '$') out.push(AMOUNT)
+    else if (piece === '*') out.push(ANY)
+    else if (piece === '..') out.push(GAP)
+    else if (piece === '...') out.push(LONG_GAP)
+    else if (piece.startsWith('=') && piece.length > 1) {
+      // exact word form, for words whose stem is too broad ("reasonable" → "reason")
+      for (const t of tokenize(piece.slice(1))) if (t.kind === WORD) out.push(EXACT + t.norm)
+    } else {
+      for (const t of tokenize(piece)) {
+        if (t.kind === WORD) out.push(t.stem)
+        else if (t.kind === NUMBER) out.push(NUM)
+        else if (t.kind === MONEY) out.push(AMOUNT)
+      }
+    }
+  }
+  return out
+}
+
+/** Expands "(took|takes) (her|the) time" into every stem sequence it stands for. */
+export function expandCue(cue: string): string[][] {
+  let variants: string[][] = [[]]
+  CUE_PART_RE.lastIndex = 0
+  let m: RegExpExecArray | null
+  while ((m = CUE_PART_RE.exec(cue)) !== null) {
+    const options = m[1] !== undefined ? m[1].split('|').map(wordsOf) : [wordsOf(m[0])]
+    if (m[2] !== undefined) options.push([])
+    const next: string[][] = []
+    for (const v of variants) for (const o of options) next.push(v.concat(o))
+    if (next.length > MAX_VARIANTS) throw new Error(`cue "${cue}" expands to too many phrases`)
+    variants = next
+  }
+  const out: string[][] = []
+  const seen = new Set<string>()
+  for (let v of variants) {
+    while (v.length > 0 && isGap(v[v.length - 1]!)) v = v.slice(0, -1)
+    if (v.length === 0) continue
+    if (isGap(v[0]!) || v[0] === ANY) throw new Error(`cue "${cue}" must start with a word or number`)
+    const key = v.join(' ')
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(v)
+  }
+  return out
+}
+
+function isGap(e: string): boolean {
+  return e === GAP || e === LONG_GAP
+}
+
+export function compilePack(pack: ThemePack): CompiledPack {
+  const root = newNode()
+  let patternCount = 0
+  const add = (theme: number, role: CueRole, polarity: -1 | 0 | 1, cues: readonly string[] | undefined): void => {
+    for (const source of cues ?? []) {
+      for (const elems of expandCue(source.toLowerCase())) {
+        let node = root
+        for (const e of elems) node = child(node, e)
+        ;(node.ends ??= []).push({ id: patternCount++, theme, role, polarity, source })
+      }
+    }
+  }
+  pack.themes.forEach((t, i) => {
+    add(i, 'cue', 0, t.cues)
+    add(i, 'cue', 1, t.positiveCues)
+    add(i, 'cue', -1, t.negativeCues)
+    add(i, 'weak', 0, t.weakCues)
+    add(i, 'support', 0, t.supportCues)
+    add(i, 'anti', 0, t.antiCues)
+  })
+  return { themeIds: pack.themes.map((t) => t.id), root, patternCount }
+}
+
+/** Trie keys a token can match as a single-token element. */
+export function tokenKeys(t: Token): readonly string[] {
+  if (t.kind === WORD) return NUMBER_WORDS.has(t.norm) ? [t.stem, EXACT + t.norm, NUM] : [t.stem, EXACT + t.norm]
+  if (t.kind === NUMBER) return [NUM]
+  if (t.kind === MONEY) return [AMOUNT, NUM]
+  return NO_KEYS
+}
+const NO_KEYS: readonly string[] = []
+
+export interface RawMatch {
+  p: Pattern
+  /** token span [start, end) */
+  start: number
+  end: number
+  /** 1 when an odd number of negators sat in the gaps ("my pain is no better" by "pain .. better") */
+  parity: number
+}
+
+/**
+ * Finds every pattern match in a token list. `keys[i]` are tokenKeys(tokens[i]) and
+ * `lastOf[i]` the last token index of the clause holding token i; matches never leave a clause.
+ */
+export function findAll(compiled: CompiledPack, tokens: Token[], keys: ReadonlyArray<readonly string[]>, lastOf: Int32Array): RawMatch[] {
+  const out: RawMatch[] = []
+  // patterns already reported for the current start token: the first (shortest-gap) match wins
+  const seen = new Set<number>()
+  let start = 0
+  let last = 0
+
+  const walk = (node: TrieNode, ti: number, parity: number): void => {
+    if (node.ends !== null) {
+      for (const p of node.ends) {
+        if (seen.has(p.id)) continue
+        seen.add(p.id)
+        out.push({ p, start, end: ti, parity })
+      }
+    }
+    if (ti <= last) {
+      if (node.next !== null) {
+        for (const k of keys[ti]!) {
+          const c = node.next.get(k)
+          if (c !== undefined) walk(c, ti + 1, parity)
+        }
+      }
+      if (node.any !== null && keys[ti]!.length > 0) walk(node.any, ti + 1, parity)
+    }
+    if (node.gap !== null) gapWalk(node.gap, ti, parity, GAP_WORDS)
+    if (node.longGap !== null) gapWalk(node.longGap, ti, parity, LONG_GAP_WORDS)
+  }
+
+  const gapWalk = (node: TrieNode, ti: number, parity: number, max: number): void => {
+    let skipped = 0
+    for (let t = ti; ; t++) {
+      walk(node, t, parity)
+      if (skipped === max || t > last) return
+      const tok = tokens[t]!
+      // a gap stays inside one clause: "neck without warning and I've had a stiff neck" must
+      // not read as a negated "neck … stiff"
+      if (tok.kind === SENTENCE_END || tok.kind === CLAUSE_BREAK) return
+      if (tok.kind === WORD && (GAP_STOPS.has(tok.norm) ||
+        (GAP_STOPS_BEFORE_SUBJECT.has(tok.norm) && SUBJECTS.has(tokens[t + 1]?.norm ?? '')))) return
+      if (tok.kind !== WORD && tok.kind !== NUMBER && tok.kind !== MONEY) continue
+      skipped++
+      if (tok.negator) parity ^= 1
+    }
+  }
+
+  const rootNext = compiled.root.next
+  if (rootNext === null) return out
+  for (let i = 0; i < tokens.length; i++) {
+    const ks = keys[i]!
+    if (ks.length === 0) continue
+    start = i
+    last = lastOf[i]!
+    seen.clear()
+    for (const k of ks) {
+      const c = rootNext.get(k)
+      if (c !== undefined) walk(c, i + 1, 0)
+    }
+  }
+  return out
+}

@@ -1,0 +1,172 @@
+import type { Mention, Polarity, TagResult } from '../review.ts'
+import { compilePack, findAll, tokenKeys, type RawMatch } from './cues.ts'
+import { CONTRAST } from './lexicon.ts'
+import type { ThemePack } from './pack.ts'
+import { clauseSentiment, cueStance, hasNegator, textSentiment } from './polarity.ts'
+import { PAUSE, CLAUSE_BREAK, WORD, analyse, type Segment, type Token } from './text.ts'
+
+type Evidence = 'cue' | 'context' | 'absence' | 'prior'
+
+const SCORE: Record<Evidence, number> = { cue: 0.9, context: 0.65, absence: 0.55, prior: 0.4 }
+/** Below this a mention's stance came only from the star rating. */
+const PRIOR_ONLY = 0.5
+/** Clause sentiment weaker than this is treated as no stance. */
+const MIN_SENTIMENT = 0.3
+
+/** Words a clause may start with that are glue, not content, when it is cut out as evidence. */
+const LEADING_GLUE: ReadonlySet<string> = new Set(['and', 'so', 'then', 'even', 'also', 'plus'])
+
+/**
+ * Builds a tagger for a theme pack. The pack is compiled once into a trie of cue stems; each call
+ * is pure (no I/O, clock or randomness) and returns the themes with their review-level polarity
+ * and one mention per clause and theme, with evidence offsets into the original text.
+ */
+export function createTagger(pack: ThemePack): (text: string, rating?: number) => TagResult {
+  const compiled = compilePack(pack)
+  const themeCount = compiled.themeIds.length
+
+  return function tag(text: string, rating?: number): TagResult {
+    const { tokens, segments } = analyse(text)
+    const matches = findMatches(tokens, segments)
+    if (matches.length === 0) return { themes: {}, mentions: [] }
+    const kept = resolve(matches, tokens, segments)
+
+    // One group per (clause, theme).
+    const groups = new Map<number, RawMatch[]>()
+    for (const m of kept) {
+      const key = tokens[m.start]!.segment * themeCount + m.p.theme
+      const g = groups.get(key)
+      if (g === undefined) groups.set(key, [m])
+      else g.push(m)
+    }
+
+    let reviewSentiment: number | undefined
+    const priorStance = (): -1 | 1 | 0 => {
+      if (rating === undefined) return 0
+      if (rating >= 4) return 1
+      if (rating <= 2) return -1
+      reviewSentiment ??= textSentiment(tokens)
+      return reviewSentiment > 0 ? 1 : -1
+    }
+
+    const mentions: Mention[] = []
+    for (const [key, group] of groups) {
+      const seg = segments[Math.floor(key / themeCount)]!
+      const judged = judge(group, tokens, seg, priorStance)
+      if (judged === undefined) continue
+      const [start, end] = evidenceSpan(tokens, seg)
+      mentions.push({
+        theme: compiled.themeIds[group[0]!.p.theme]!,
+        polarity: judged.stance > 0 ? 'positive' : 'negative',
+        start,
+        end,
+        score: judged.score,
+      })
+    }
+    mentions.sort((a, b) => a.start - b.start || (a.theme < b.theme ? -1 : a.theme > b.theme ? 1 : 0))
+    return { themes: reviewPolarity(mentions), mentions }
+  }
+
+  function findMatches(tokens: Token[], segments: Segment[]): RawMatch[] {
+    const keys = tokens.map(tokenKeys)
+    const lastOf = new Int32Array(tokens.length)
+    for (let i = 0; i < tokens.length; i++) lastOf[i] = segments[tokens[i]!.segment]!.last
+    return findAll(compiled, tokens, keys, lastOf)
+  }
+}
+
+/**
+ * Drops matches overlapping an anti-cue of their theme, matches inside a longer match of the same
+ * theme, and support cues with no cue of their theme nearby.
+ */
+function resolve(matches: RawMatch[], tokens: Token[], segments: Segment[]): RawMatch[] {
+  const anti = matches.filter((m) => m.p.role === 'anti')
+  let live = matches.filter(
+    (m) => m.p.role !== 'anti' &&
+      !anti.some((a) => a.p.theme === m.p.theme && a.start < m.end && m.start < a.end),
+  )
+  live = live.filter(
+    (m) => !live.some((o) => o !== m && o.p.theme === m.p.theme && o.start <= m.start &&
+      m.end <= o.end && o.end - o.start > m.end - m.start),
+  )
+  // A support cue ("worth it") speaks about a theme only right after that theme came up.
+  const cuedIn = new Set<string>()
+  for (const m of live) {
+    if (m.p.role !== 'support') {
+      cuedIn.add(`${m.p.theme}:${segments[tokens[m.start]!.segment]!.sentence}`)
+    }
+  }
+  return live.filter((m) => {
+    if (m.p.role !== 'support') return true
+    const s = segments[tokens[m.start]!.segment]!.sentence
+    return cuedIn.has(`${m.p.theme}:${s}`) || cuedIn.has(`${m.p.theme}:${s - 1}`)
+  })
+}
+
+function judge(
+  group: RawMatch[], tokens: Token[], seg: Segment, priorStance: () => -1 | 1 | 0,
+): { stance: -1 | 1; score: number } | undefined {
+  let polar = 0
+  let from = Infinity
+  let to = -Infinity
+  let strong = false
+  for (const m of group) {
+    if (m.p.polarity !== 0) polar += cueStance(m.p.polarity, tokens[m.start]!, m.parity)
+    if (m.p.role === 'cue') strong = true
+    if (m.start < from) from = m.start
+    if (m.end > to) to = m.end
+  }
+  if (polar !== 0) {
+    return { stance: polar > 0 ? 1 : -1, score: round(Math.min(1, SCORE.cue + 0.05 * (Math.abs(polar) - 1))) }
+  }
+
+  const s = clauseSentiment(tokens, seg, from, to)
+  if (Math.abs(s) >= MIN_SENTIMENT) {
+    return { stance: s > 0 ? 1 : -1, score: round(SCORE.context + Math.min(0.25, Math.abs(s) / 20)) }
+  }
+  // A theme named under a negation with no other stance is usually missed: "never once asked how
+  // I sit", "no exercises", "nobody at the desk could tell me".
+  if (hasNegator(tokens, seg)) return { stance: -1, score: SCORE.absence }
+  if (!strong) return undefined
+  const prior = priorStance()
+  return prior === 0 ? undefined : { stance: prior, score: SCORE.prior }
+}
+
+function evidenceSpan(tokens: Token[], seg: Segment): [number, number] {
+  let f = seg.first
+  let l = seg.last
+  while (f < l) {
+    const t = tokens[f]!
+    const glue = t.kind === PAUSE || t.kind === CLAUSE_BREAK ||
+      (t.kind === WORD && (CONTRAST.has(t.norm) || LEADING_GLUE.has(t.norm)))
+    if (!glue) break
+    f++
+  }
+  while (l > f && (tokens[l]!.kind === PAUSE || tokens[l]!.kind === CLAUSE_BREAK)) l--
+  return [tokens[f]!.start, tokens[l]!.end]
+}
+
+function reviewPolarity(mentions: Mention[]): Record<string, Polarity> {
+  const best = new Map<string, { pos: number; neg: number }>()
+  for (const m of mentions) {
+    let b = best.get(m.theme)
+    if (b === undefined) best.set(m.theme, (b = { pos: 0, neg: 0 }))
+    if (m.polarity === 'positive') b.pos = Math.max(b.pos, m.score)
+    else b.neg = Math.max(b.neg, m.score)
+  }
+  const themes: Record<string, Polarity> = {}
+  for (const [theme, { pos, neg }] of best) {
+    if (pos > 0 && neg > 0) {
+      // A stance taken only from the star rating does not make a theme mixed against a real one.
+      if (pos >= PRIOR_ONLY && neg >= PRIOR_ONLY) themes[theme] = 'mixed'
+      else themes[theme] = pos >= neg ? 'positive' : 'negative'
+    } else {
+      themes[theme] = pos > 0 ? 'positive' : 'negative'
+    }
+  }
+  return themes
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000
+}
