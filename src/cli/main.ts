@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { startApiServer } from '../api/server.ts'
 import { chiropracticPack } from '../domain/themes/default-pack.ts'
 import { createTagger } from '../domain/themes/tagger.ts'
+import { backupDatabase, restoreDatabase } from '../db/backup.ts'
 import { closeDatabase, migrateDatabase, openDatabase } from '../db/database.ts'
 import { config } from '../config.ts'
 import { runWorker } from '../workers/run.ts'
@@ -94,6 +95,32 @@ program
   .command('demo')
   .description('sample reviews through the real pipeline, then the site on http://localhost:3000')
   .action(runDemo)
+
+program
+  .command('backup')
+  .description('write a consistent copy of the database while it is in use')
+  .argument('<file>', 'where to write the copy')
+  .action(async (file: string) => {
+    const db = openDatabase(config().databaseFile)
+    try {
+      const { pages } = await backupDatabase(db, file)
+      console.log(`backed up ${config().databaseFile} to ${file} (${pages} pages)`)
+    } finally {
+      closeDatabase(db)
+    }
+  })
+
+program
+  .command('restore')
+  .description('replace the database with a backup (stop the API and workers first); the old file is kept as <file>.before-restore')
+  .argument('<file>', 'a file written by plaudit backup')
+  .action(async (file: string) => {
+    const { reviews } = await restoreDatabase(file, config().databaseFile)
+    const db = openDatabase(config().databaseFile)
+    migrateDatabase(db)
+    closeDatabase(db)
+    console.log(`restored ${config().databaseFile} from ${file}: ${reviews} reviews`)
+  })
 
 program
   .command('tag')
