@@ -14,6 +14,7 @@ const environmentSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().optional(),
   PLAUDIT_ADMIN_API_KEY: z.string().min(16, 'PLAUDIT_ADMIN_API_KEY must be at least 16 characters').optional(),
   PLAUDIT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  PLAUDIT_WORKER_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   PLAUDIT_ANALYZE_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
   PATH: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -29,6 +30,8 @@ export type Config = {
   publicBaseUrl: string | undefined
   adminApiKey: string | undefined
   workerConcurrency: number
+  /** How long a job's lock lasts without renewal: after a crash, its job is retried this much later. */
+  workerLockMs: number
   analyzeBatchSize: number
   logLevel: string
   /** Where the demo looks for a redis-server to start when none answers. */
@@ -59,6 +62,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     publicBaseUrl: e.PUBLIC_BASE_URL,
     adminApiKey: e.PLAUDIT_ADMIN_API_KEY,
     workerConcurrency: e.PLAUDIT_WORKER_CONCURRENCY,
+    workerLockMs: e.PLAUDIT_WORKER_LOCK_MS,
     analyzeBatchSize: e.PLAUDIT_ANALYZE_BATCH_SIZE,
     logLevel: e.LOG_LEVEL,
     executablePath: e.PATH.split(':').filter(Boolean),

@@ -54,6 +54,7 @@ program
       prefix: runtime.config.queuePrefix,
       analyzer: runtime.analyzer,
       concurrency: runtime.config.workerConcurrency,
+      lockDurationMs: runtime.config.workerLockMs,
       logger: runtime.logger,
       now: systemClock,
     })

@@ -13,6 +13,7 @@ export interface WorkerRuntime {
   prefix: string
   analyzer: Analyzer
   concurrency: number
+  lockDurationMs?: number
   logger: Logger
   now: () => Date
 }
@@ -33,6 +34,7 @@ export function runWorker(runtime: WorkerRuntime): Worker {
     db: runtime.db,
     handlers,
     concurrency: runtime.concurrency,
+    lockDurationMs: runtime.lockDurationMs,
     logger: runtime.logger,
     now: runtime.now,
   })

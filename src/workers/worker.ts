@@ -12,6 +12,8 @@ export interface WorkerOptions {
   db: Db
   handlers: Handlers
   concurrency: number
+  /** A killed worker's job is taken up again once its lock lapses; stalled checks run twice as often. */
+  lockDurationMs?: number
   logger: Logger
   now: () => Date
 }
@@ -37,7 +39,12 @@ export function startWorker(options: WorkerOptions): Worker {
     return handler(data, job)
   }
 
-  const worker = new Worker(QUEUE_NAME, process, { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency })
+  const worker = new Worker(QUEUE_NAME, process, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    ...(options.lockDurationMs !== undefined && { lockDuration: options.lockDurationMs, stalledInterval: Math.max(250, Math.floor(options.lockDurationMs / 2)) }),
+  })
 
   worker.on('failed', (job, error) => {
     if (!job) return
