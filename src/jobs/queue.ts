@@ -23,8 +23,13 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export class JobQueue {
   readonly queue: Queue
 
-  constructor(connection: Redis, prefix: string) {
+  /**
+   * Connection errors are reported to `onError` and not thrown: ioredis reconnects by itself and
+   * re-sends the commands in flight, so an add waits out a Redis restart instead of failing.
+   */
+  constructor(connection: Redis, prefix: string, onError: (error: Error) => void = () => undefined) {
     this.queue = new Queue(QUEUE_NAME, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })
+    this.queue.on('error', onError)
   }
 
   async add<K extends JobName>(name: K, data: JobData<K>, options: JobsOptions = {}): Promise<string> {

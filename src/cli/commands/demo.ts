@@ -51,7 +51,7 @@ export async function runDemo(): Promise<void> {
   const result = await runImport(runtime, SAMPLE_FILE, DEMO_LOCATION, (line) => say(`      ${line}`))
   say(describeImport(result).replace(/^/gm, '      '))
 
-  const queue = new JobQueue(redis, config.queuePrefix)
+  const queue = new JobQueue(redis, config.queuePrefix, (error) => logger.warn({ err: error.message }, 'queue connection error'))
   const reviews = new ReviewStore(db)
   for (;;) {
     const left = reviews.countUnanalyzed(DEMO_LOCATION)

@@ -5,7 +5,7 @@ import { openRedis, systemClock, type Runtime } from '../runtime.ts'
 /** Imports a file and queues its changed reviews for tagging by the workers. */
 export async function runImport(runtime: Runtime, file: string, locationId: string, onProgress?: (line: string) => void): Promise<ImportResult> {
   const redis = openRedis(runtime)
-  const queue = new JobQueue(redis, runtime.config.queuePrefix)
+  const queue = new JobQueue(redis, runtime.config.queuePrefix, (error) => runtime.logger.warn({ err: error.message }, 'queue connection error'))
   try {
     return await importReviews(runtime.db, {
       file,
