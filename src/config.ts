@@ -7,6 +7,7 @@ import { z } from 'zod'
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PLAUDIT_DATABASE_FILE: z.string().min(1).default('data/plaudit.db'),
+  PLAUDIT_DATABASE_BUSY_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   PLAUDIT_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('plaudit'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -23,6 +24,8 @@ const environmentSchema = z.object({
 export type Config = {
   env: 'development' | 'test' | 'production'
   databaseFile: string
+  /** How long a write waits for another process's write lock before giving up. */
+  databaseBusyMs: number
   redisUrl: string
   queuePrefix: string
   port: number
@@ -55,6 +58,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   return {
     env: e.NODE_ENV,
     databaseFile: e.PLAUDIT_DATABASE_FILE,
+    databaseBusyMs: e.PLAUDIT_DATABASE_BUSY_MS,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.PLAUDIT_QUEUE_PREFIX,
     port: e.PORT,

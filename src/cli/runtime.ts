@@ -19,7 +19,7 @@ export interface Runtime {
 export function openRuntime(overrides: Partial<Config> = {}): Runtime {
   const cfg = { ...config(), ...overrides }
   const logger = createLogger(cfg.logLevel)
-  const db = openDatabase(cfg.databaseFile)
+  const db = openDatabase(cfg.databaseFile, { busyTimeoutMs: cfg.databaseBusyMs })
   migrateDatabase(db)
   return { config: cfg, logger, db, analyzer: createAnalyzer(chiropracticPack) }
 }

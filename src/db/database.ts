@@ -13,14 +13,14 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 /**
  * Opens the SQLite database in WAL mode. Several processes (API, workers) may open the same file:
  * WAL lets readers go on while the one writer writes, and busy_timeout makes a second writer wait
- * instead of failing at once.
+ * instead of failing at once; past busy_timeout the caller gets SQLITE_BUSY (API: 503, job: retry).
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, options: { busyTimeoutMs?: number } = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true })
   const client = new Sqlite(file)
   client.pragma('journal_mode = WAL')
   client.pragma('synchronous = NORMAL')
-  client.pragma('busy_timeout = 10000')
+  client.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`)
   client.pragma('foreign_keys = ON')
   return drizzle({ client, schema }) as Db
 }
