@@ -3,10 +3,12 @@ import type { FeedCache } from './feed-cache.ts'
 import { EMBED_CSP, HTML_LAYOUTS, renderEmbedPage, renderFeedHtml, type HtmlLayout, type HtmlOptions } from './render-feed.ts'
 
 /**
- * Browsers and CDNs may show a feed for a minute without asking, then revalidate with the ETag
- * (a 304 costs a few bytes) while serving the old copy for up to ten minutes if we are slow.
+ * Browsers and CDNs keep the feed but ask before each use (a 304 of a few bytes, answered from
+ * memory at the speed of a bare server), so a withdrawn testimonial is gone on the very next page
+ * load rather than a minute later. If we are down, a CDN may serve its copy for a day.
+ * The reasoning is in the README ("Caching").
  */
-export const FEED_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600'
+export const FEED_CACHE_CONTROL = 'public, max-age=0, must-revalidate, stale-if-error=86400'
 
 const FEED_PATH = /^\/api\/public\/v1\/collections\/([a-z0-9][a-z0-9-]{0,63})(?:\.json)?$/
 const HTML_PATH = /^\/api\/public\/v1\/collections\/([a-z0-9][a-z0-9-]{0,63})\.html$/

@@ -83,7 +83,7 @@ describe('public embeds: compressed bytes, server-rendered HTML, iframe page, fr
     const response = await fetch(url('/api/public/v1/collections/home.html?layout=list'))
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8')
-    expect(response.headers.get('cache-control')).toBe('public, max-age=60, stale-while-revalidate=600')
+    expect(response.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate, stale-if-error=86400')
     const html = await response.text()
     expect(html).toContain('<h2>Selected patient reviews</h2>')
     expect(html).toContain('4.8 average over all 97 Google reviews')

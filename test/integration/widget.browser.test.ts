@@ -49,6 +49,7 @@ describe('the widget on a practice website, in a real browser', () => {
     })
     replaceCollection(temp.db, { slug, title, testimonialIds: ids }, 'test', NOW)
     pipeline.api.feeds.put(publishFeed(temp.db, slug, NOW)!)
+    return ids
   }
 
   /** A page of the practice's own site, on another origin than Plaudit. */
@@ -246,6 +247,35 @@ describe('the widget on a practice website, in a real browser', () => {
     expect(seen.requests.filter((u) => u.includes('/api/public/'))).toHaveLength(1)
     expect(await context.cookies()).toEqual([])
     expect(await page.evaluate(() => document.cookie)).toBe('')
+    await context.close()
+  })
+
+  it('shows a withdrawn testimonial gone on the next page load, after the rebuild job', async () => {
+    const [kept, withdrawn] = publish('fresh', 'Fresh', ['r0', 'r1'])
+    const context = await browser.newContext()
+    const url = hostPage('fresh', '<plaudit-reviews collection="fresh" layout="list" style="display:block;height:480px"></plaudit-reviews>')
+    const { page, seen } = await open(url, context)
+    await rendered(page)
+    expect(await page.locator('plaudit-reviews li').count()).toBe(2)
+
+    temp.db.$client.prepare("update testimonials set status = 'withdrawn', withdrawn_reason = 'patient asked' where id = ?").run(withdrawn)
+    const reloaded = once(pipeline.api.feeds, 'reloaded')
+    await pipeline.queue.add('rebuild-feed', { slug: 'fresh' })
+    await reloaded
+    const feedRequests: Array<Promise<Record<string, string>>> = []
+    page.on('request', (r) => void (r.url().includes('/collections/fresh') && feedRequests.push(r.allHeaders())))
+    await page.reload()
+    await rendered(page)
+    expect(await page.locator('plaudit-reviews li').count()).toBe(1)
+    expect(feedRequests).toHaveLength(1)
+    expect(kept).toBeDefined()
+
+    await page.reload() // the browser asks again on every page load, with the ETag it holds
+    await rendered(page)
+    expect(feedRequests).toHaveLength(2)
+    expect((await feedRequests[1]!)['if-none-match']).toMatch(/^"[A-Za-z0-9_-]+"$/)
+    expect(await page.locator('plaudit-reviews li').count()).toBe(1)
+    expect(seen.errors).toEqual([])
     await context.close()
   })
 
