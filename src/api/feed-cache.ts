@@ -5,18 +5,15 @@ import { loadAllFeeds, loadFeed, type StoredFeed } from '../db/stores/feeds.ts'
 import type { PublicFeed } from '../domain/feed.ts'
 import { etagOf } from '../services/feed-publisher.ts'
 
+import { FEED_CACHE_CONTROL, type ReadyAsset } from './public-handler.ts'
+
 const MAX_RENDERINGS_PER_FEED = 200
 
-export interface CachedFeed {
-  etag: string
-  body: Buffer
-  gzip: Buffer
-  brotli: Buffer
-}
+export type CachedFeed = ReadyAsset
 
 function toCached(feed: StoredFeed): CachedFeed {
   const body = Buffer.from(feed.body)
-  return { etag: feed.etag, body, ...precompress(body) }
+  return { etag: feed.etag, body, ...precompress(body), contentType: 'application/json; charset=utf-8', cacheControl: FEED_CACHE_CONTROL }
 }
 
 /** Both encodings at their best level, once per change, so a request never compresses. */
@@ -60,7 +57,7 @@ export class FeedCache extends EventEmitter<{ reloaded: [slug: string] }> {
       // Variants come from query strings; a bound keeps a crawler from filling memory.
       if (variants.size >= MAX_RENDERINGS_PER_FEED) variants.clear()
       const body = Buffer.from(render(JSON.parse(feed.body.toString('utf8')) as PublicFeed))
-      ready = { etag: etagOf(body), body, ...precompress(body) }
+      ready = { etag: etagOf(body), body, ...precompress(body), contentType: 'text/html; charset=utf-8', cacheControl: FEED_CACHE_CONTROL }
       variants.set(variant, ready)
     }
     return ready

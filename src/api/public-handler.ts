@@ -13,6 +13,7 @@ export const FEED_CACHE_CONTROL = 'public, max-age=0, must-revalidate, stale-if-
 const FEED_PATH = /^\/api\/public\/v1\/collections\/([a-z0-9][a-z0-9-]{0,63})(?:\.json)?$/
 const HTML_PATH = /^\/api\/public\/v1\/collections\/([a-z0-9][a-z0-9-]{0,63})\.html$/
 const EMBED_PATH = /^\/embed\/([a-z0-9][a-z0-9-]{0,63})$/
+const EMBED_HEADERS = { 'content-security-policy': EMBED_CSP, 'referrer-policy': 'no-referrer' }
 const THEME = /^[a-z0-9][a-z0-9-]{0,39}$/
 
 export interface ReadyAsset {
@@ -44,7 +45,7 @@ export function createPublicHandler(feeds: FeedCache, assets: Map<string, ReadyA
     if (match) {
       const feed = feeds.get(match[1]!)
       if (!feed) return notFound(res, match[1]!)
-      send(req, res, { ...feed, contentType: 'application/json; charset=utf-8', cacheControl: FEED_CACHE_CONTROL })
+      send(req, res, feed)
       return true
     }
     const html = HTML_PATH.exec(path) ?? EMBED_PATH.exec(path)
@@ -60,7 +61,7 @@ export function createPublicHandler(feeds: FeedCache, assets: Map<string, ReadyA
     const variant = `${embed ? 'embed' : 'html'} ${options.origin} ${options.layout} ${options.max} ${options.themes.join(',')}`
     const ready = feeds.rendering(slug, variant, (feed) => (embed ? renderEmbedPage(feed, options) : renderFeedHtml(feed, options)))
     if (!ready) return notFound(res, slug)
-    send(req, res, { ...ready, contentType: 'text/html; charset=utf-8', cacheControl: FEED_CACHE_CONTROL }, embed ? { 'content-security-policy': EMBED_CSP, 'referrer-policy': 'no-referrer' } : {})
+    send(req, res, ready, embed ? EMBED_HEADERS : undefined)
     return true
   }
 }
@@ -89,15 +90,15 @@ function htmlOptions(req: IncomingMessage, query: string): HtmlOptions | string 
   return { origin: `${scheme}://${host}/`, layout: layout as HtmlLayout, max, themes: themes.sort() }
 }
 
-function send(req: IncomingMessage, res: ServerResponse, asset: ReadyAsset, extra: Record<string, string> = {}): void {
+function send(req: IncomingMessage, res: ServerResponse, asset: ReadyAsset, extra?: Record<string, string>): void {
   const headers: Record<string, string | number> = {
-    ...extra,
     etag: asset.etag,
     'cache-control': asset.cacheControl,
     'access-control-allow-origin': '*',
     vary: 'Accept-Encoding',
     'x-content-type-options': 'nosniff',
   }
+  if (extra) Object.assign(headers, extra)
   if (matchesEtag(req.headers['if-none-match'], asset.etag)) {
     res.writeHead(304, headers)
     res.end()

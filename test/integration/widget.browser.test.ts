@@ -152,6 +152,13 @@ describe('the widget on a practice website, in a real browser', () => {
       expect(origins).toEqual(new Set([hostUrl, apiUrl]))
       expect(seen.errors).toEqual([])
       await page.screenshot({ path: resolve(DOCS, `widget-${layout}.png`), fullPage: true })
+      if (layout === 'grid') {
+        const columns = () => widget.locator('ul').evaluate((ul) => getComputedStyle(ul).gridTemplateColumns.split(' ').length)
+        expect(await columns()).toBe(4)
+        await page.setViewportSize({ width: 360, height: 740 }) // a phone
+        expect(await columns()).toBe(1)
+        expect(await widget.locator('li').first().evaluate((li) => li.scrollWidth <= li.clientWidth)).toBe(true)
+      }
       await page.close()
     }
   })
@@ -201,6 +208,8 @@ describe('the widget on a practice website, in a real browser', () => {
     await page.locator('#start').focus()
     await page.keyboard.press('Tab')
     expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute('aria-roledescription'))).toBe('carousel')
+    expect(await widget.getByRole('group', { name: 'Testimonials, one at a time' }).count()).toBe(1)
+    expect(await widget.getByRole('group', { name: '1 of 3' }).count()).toBe(1)
     await page.keyboard.press('ArrowRight')
     expect(await status.textContent()).toBe('Review 2 of 3')
     expect(await visible()).toEqual(['I never felt rushed here, visit 2 was calm and thorough.'])

@@ -155,6 +155,8 @@ button:disabled{opacity:.4;cursor:default}:focus-visible{outline:2px solid var(-
     list(items) {
       const body = el('div', null, 'body')
       const ul = el('ul')
+      // Some browsers drop list semantics with list-style:none; say it outright.
+      ul.setAttribute('role', 'list')
       ul.append(...items.map((t) => this.item(t)))
       body.append(ul)
       return body
@@ -162,11 +164,14 @@ button:disabled{opacity:.4;cursor:default}:focus-visible{outline:2px solid var(-
 
     carousel(items) {
       const wrap = el('div', null, 'body')
+      wrap.setAttribute('role', 'group')
       wrap.setAttribute('aria-roledescription', 'carousel')
+      wrap.setAttribute('aria-label', 'Testimonials, one at a time')
       wrap.tabIndex = 0
       const ul = el('ul')
       const slides = items.map((t, i) => {
         const li = this.item(t)
+        li.setAttribute('role', 'group')
         li.setAttribute('aria-roledescription', 'slide')
         li.setAttribute('aria-label', `${i + 1} of ${items.length}`)
         return li
