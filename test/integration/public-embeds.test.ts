@@ -130,12 +130,14 @@ describe('public embeds: compressed bytes, server-rendered HTML, iframe page, fr
     expect(withdrawn.excerpts).toEqual(['I never felt rushed here. …', TEXTS.b])
     expect((await fetch(htmlUrl)).headers.get('etag')).not.toBe(startHtml)
 
-    temp.db.$client.prepare("update reviews set text = ? where external_id = 'b'").run(`Before that I could not sit. ${TEXTS.b}`)
-    temp.db.$client.prepare('update testimonials set start = ?, "end" = ? where id = ?').run('Before that I could not sit. '.length, `Before that I could not sit. ${TEXTS.b}`.length, ids.b)
-    await rebuild('home')
+    // The patient edits the review on the source; the next import revises it, the worker re-analyses
+    // it and rebuilds the feeds quoting it, with no curation step in between.
+    const reloaded = once(pipeline.api.feeds, 'reloaded')
+    await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'edited.csv', [{ id: 'b', rating: 4, text: `${TEXTS.b} Parking is hard though.`, url: 'https://maps.google.com/?cid=9&review=b' }]), 'clinic')
+    expect(await reloaded).toEqual(['home'])
     expect(await changedSince(withdrawn.etag)).toBe(200)
     const edited = await current()
-    expect(edited.excerpts[1]).toBe(`… ${TEXTS.b}`)
+    expect(edited.excerpts[1]).toBe(`${TEXTS.b} …`)
 
     replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [ids.a!, ids.b!, ids.d!] }, 'test', NOW)
     await rebuild('home')
