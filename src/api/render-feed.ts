@@ -26,9 +26,11 @@ function safeHref(href: string | null, origin: string): string | null {
   }
 }
 
+/** Whole stars never round up: 4.6 shows four filled stars and says "4.6 out of 5 stars". */
 const stars = (rating: number) => {
-  const n = Math.max(0, Math.min(5, Math.round(rating)))
-  return `<span class="plaudit-stars" role="img" aria-label="${n} out of 5 stars">${'★'.repeat(n)}${'☆'.repeat(5 - n)}</span>`
+  const value = Math.max(0, Math.min(5, rating))
+  const n = Math.floor(value)
+  return `<span class="plaudit-stars" role="img" aria-label="${value} out of 5 stars">${'★'.repeat(n)}${'☆'.repeat(5 - n)}</span>`
 }
 const anchor = (text: string, href: string) => `<a href="${escapeHtml(href)}" rel="noopener nofollow" target="_blank">${escapeHtml(text)}</a>`
 

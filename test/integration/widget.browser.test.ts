@@ -1,8 +1,9 @@
 import { once } from 'node:events'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reviewIdFor } from '../../src/db/ids.ts'
@@ -17,7 +18,8 @@ import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
 
 const NOW = new Date('2026-11-20T12:00:00Z')
 const prefix = uniquePrefix('widget-browser')
-const DOCS = resolve(import.meta.dirname, '../../docs')
+/** Screenshots land in a temp dir; `UPDATE_SCREENSHOTS=1 npx vitest run test/integration/widget.browser.test.ts` refreshes docs/. */
+const DOCS = process.env.UPDATE_SCREENSHOTS === '1' ? resolve(import.meta.dirname, '../../docs') : mkdtempSync(join(tmpdir(), 'plaudit-widget-shots-'))
 
 const RUSHED = Array.from({ length: 4 }, (_, i): CsvReview => ({ id: `r${i}`, rating: 5, text: `I never felt rushed here, visit ${i + 1} was calm and thorough.`, createdAt: `2026-0${i + 1}-10T10:00:00Z` }))
 const POSTURE = Array.from({ length: 3 }, (_, i): CsvReview => ({ id: `p${i}`, rating: 5, text: `She fixed my desk posture and my neck pain is gone after ${i + 2} weeks.`, createdAt: `2026-0${i + 5}-10T10:00:00Z` }))
@@ -113,6 +115,7 @@ describe('the widget on a practice website, in a real browser', () => {
     mkdirSync(DOCS, { recursive: true })
   })
   afterAll(async () => {
+    if (process.env.UPDATE_SCREENSHOTS !== '1') rmSync(DOCS, { recursive: true, force: true })
     await browser?.close()
     host?.close()
     await pipeline.close()
@@ -134,7 +137,8 @@ describe('the widget on a practice website, in a real browser', () => {
       expect(cls, `${layout}: cumulative layout shift`).toBe(0)
       expect(await widget.getByRole('region', { name: 'Selected patient reviews' }).count()).toBe(1)
       expect(await widget.locator('h2').textContent()).toBe('Selected patient reviews')
-      expect(await widget.locator('.agg').textContent()).toBe('★★★★★ 4.6 average over all 212 Google reviews')
+      expect(await widget.locator('.agg').textContent()).toBe('★★★★☆ 4.6 average over all 212 Google reviews')
+      expect(await widget.locator('.agg [role=img]').getAttribute('aria-label')).toBe('4.6 out of 5 stars')
       const seeAll = widget.getByRole('link', { name: 'See all 212 reviews on Google' })
       expect(await seeAll.getAttribute('href')).toBe('https://maps.google.com/?cid=1234')
       expect(await widget.locator('li').count()).toBe(items)

@@ -50,11 +50,13 @@ button:disabled{opacity:.4;cursor:default}:focus-visible{outline:2px solid var(-
     a.target = '_blank'
     return a
   }
+  // Whole stars never round up: 4.6 shows four filled stars and says "4.6 out of 5 stars".
   const stars = (rating) => {
-    const n = Math.max(0, Math.min(5, Math.round(Number(rating) || 0)))
+    const value = Math.max(0, Math.min(5, Number(rating) || 0))
+    const n = Math.floor(value)
     const node = el('span', '★'.repeat(n) + '☆'.repeat(5 - n), 'stars')
     node.setAttribute('role', 'img')
-    node.setAttribute('aria-label', `${n} out of 5 stars`)
+    node.setAttribute('aria-label', `${value} out of 5 stars`)
     return node
   }
   const time = (date) => {
