@@ -15,7 +15,7 @@ if (mode === 'bare') {
   const body = readFileSync(args[0]!)
   const etag = args[1]!
   const server = createServer((req, res) => {
-    const headers = { etag, 'cache-control': 'public, max-age=60, stale-while-revalidate=600', 'access-control-allow-origin': '*', vary: 'Accept-Encoding', 'x-content-type-options': 'nosniff' }
+    const headers = { etag, 'cache-control': 'public, max-age=0, must-revalidate, stale-if-error=86400', 'access-control-allow-origin': '*', vary: 'Accept-Encoding', 'x-content-type-options': 'nosniff' }
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers)
       res.end()

@@ -18,6 +18,8 @@ const environmentSchema = z.object({
   PLAUDIT_WORKER_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   PLAUDIT_ANALYZE_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
   PATH: z.string().default(''),
+  // Widget issue: self-serving rating markup on the all-reviews page; 'off' unless the owner accepts the risk.
+  PLAUDIT_RATING_STRUCTURED_DATA: z.enum(['on', 'off']).default('off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -37,6 +39,7 @@ export type Config = {
   workerLockMs: number
   analyzeBatchSize: number
   logLevel: string
+  ratingStructuredData: boolean
   /** Where the demo looks for a redis-server to start when none answers. */
   executablePath: string[]
 }
@@ -69,6 +72,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     workerLockMs: e.PLAUDIT_WORKER_LOCK_MS,
     analyzeBatchSize: e.PLAUDIT_ANALYZE_BATCH_SIZE,
     logLevel: e.LOG_LEVEL,
+    ratingStructuredData: e.PLAUDIT_RATING_STRUCTURED_DATA === 'on',
     executablePath: e.PATH.split(':').filter(Boolean),
   }
 }

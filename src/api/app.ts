@@ -5,6 +5,7 @@ import type { Logger } from '../logging.ts'
 import { requireAdminKey } from './auth.ts'
 import { errorHandler, HttpError } from './http.ts'
 import { curationRoutes } from './routes/curation.ts'
+import { allReviewsPage } from './routes/all-reviews.ts'
 import { homePage } from './routes/home.ts'
 import { operationsRoutes } from './routes/operations.ts'
 import { reviewRoutes } from './routes/reviews.ts'
@@ -18,6 +19,8 @@ export interface AppDependencies {
   locationIds: () => string[]
   now: () => Date
   republish: (slug: string) => Promise<void>
+  /** JSON-LD AggregateRating on the all-reviews page (off by default: see all-reviews.ts). */
+  ratingStructuredData?: boolean
 }
 
 export function createApp(deps: AppDependencies): express.Express {
@@ -31,6 +34,7 @@ export function createApp(deps: AppDependencies): express.Express {
 
   app.get('/', homePage(deps.db, deps.locationIds))
   app.get('/healthz', operations.health)
+  app.get('/reviews/:locationId', allReviewsPage({ db: deps.db, themeIds: deps.themeIds, now: deps.now, ratingStructuredData: deps.ratingStructuredData ?? false }))
   app.use('/api/v1', reviewRoutes(deps.db, deps.themeIds))
   app.use('/api/v1', curationRoutes({ db: deps.db, requireWrite: requireKey, now: deps.now, republish: deps.republish }))
   app.use('/api/v1', operations.router)

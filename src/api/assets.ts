@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { gzipSync } from 'node:zlib'
 import { etagOf } from '../services/feed-publisher.ts'
+import { precompress } from './feed-cache.ts'
 import type { ReadyAsset } from './public-handler.ts'
 
 const staticDir = join(dirname(fileURLToPath(import.meta.url)), 'static')
@@ -20,7 +20,7 @@ export function loadPublicAssets(): Map<string, ReadyAsset> {
   return new Map(
     PUBLIC_FILES.map(({ path, file, contentType }) => {
       const body = readFileSync(join(staticDir, file))
-      return [path, { contentType, etag: etagOf(body), body, gzip: gzipSync(body, { level: 9 }), cacheControl: 'public, max-age=300, stale-while-revalidate=86400' }]
+      return [path, { contentType, etag: etagOf(body), body, ...precompress(body), cacheControl: 'public, max-age=300, stale-while-revalidate=86400' }]
     }),
   )
 }

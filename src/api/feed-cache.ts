@@ -1,17 +1,27 @@
 import { EventEmitter } from 'node:events'
-import { gzipSync } from 'node:zlib'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import type { Db } from '../db/database.ts'
 import { loadAllFeeds, loadFeed, type StoredFeed } from '../db/stores/feeds.ts'
+import type { PublicFeed } from '../domain/feed.ts'
+import { etagOf } from '../services/feed-publisher.ts'
 
-export interface CachedFeed {
-  etag: string
-  body: Buffer
-  gzip: Buffer
-}
+import { FEED_CACHE_CONTROL, type ReadyAsset } from './public-handler.ts'
+
+const MAX_RENDERINGS_PER_FEED = 200
+
+export type CachedFeed = ReadyAsset
 
 function toCached(feed: StoredFeed): CachedFeed {
   const body = Buffer.from(feed.body)
-  return { etag: feed.etag, body, gzip: gzipSync(body, { level: 9 }) }
+  return { etag: feed.etag, body, ...precompress(body), contentType: 'application/json; charset=utf-8', cacheControl: FEED_CACHE_CONTROL }
+}
+
+/** Both encodings at their best level, once per change, so a request never compresses. */
+export function precompress(body: Buffer): { gzip: Buffer; brotli: Buffer } {
+  return {
+    gzip: gzipSync(body, { level: 9 }),
+    brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+  }
 }
 
 /**
@@ -20,6 +30,8 @@ function toCached(feed: StoredFeed): CachedFeed {
  */
 export class FeedCache extends EventEmitter<{ reloaded: [slug: string] }> {
   private readonly feeds = new Map<string, CachedFeed>()
+  /** Renderings of a feed (HTML fragment, iframe page) made on first request, dropped when it changes. */
+  private readonly renderings = new Map<string, Map<string, CachedFeed>>()
 
   constructor(private readonly db: Db) {
     super()
@@ -31,6 +43,24 @@ export class FeedCache extends EventEmitter<{ reloaded: [slug: string] }> {
 
   put(feed: StoredFeed): void {
     this.feeds.set(feed.slug, toCached(feed))
+    this.renderings.delete(feed.slug)
+  }
+
+  /** A rendering of the current feed, made once per variant and kept until the feed changes. */
+  rendering(slug: string, variant: string, render: (feed: PublicFeed) => string): CachedFeed | undefined {
+    const feed = this.feeds.get(slug)
+    if (!feed) return undefined
+    let variants = this.renderings.get(slug)
+    if (!variants) this.renderings.set(slug, (variants = new Map()))
+    let ready = variants.get(variant)
+    if (!ready) {
+      // Variants come from query strings; a bound keeps a crawler from filling memory.
+      if (variants.size >= MAX_RENDERINGS_PER_FEED) variants.clear()
+      const body = Buffer.from(render(JSON.parse(feed.body.toString('utf8')) as PublicFeed))
+      ready = { etag: etagOf(body), body, ...precompress(body), contentType: 'text/html; charset=utf-8', cacheControl: FEED_CACHE_CONTROL }
+      variants.set(variant, ready)
+    }
+    return ready
   }
 
   /** Reads the feed a worker (or another API process) has just rebuilt. */
@@ -38,6 +68,7 @@ export class FeedCache extends EventEmitter<{ reloaded: [slug: string] }> {
     const feed = loadFeed(this.db, slug)
     if (feed) this.put(feed)
     else this.feeds.delete(slug)
+    this.renderings.delete(slug)
     this.emit('reloaded', slug)
   }
 

@@ -1,19 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FeedCache } from './feed-cache.ts'
+import { EMBED_CSP, HTML_LAYOUTS, renderEmbedPage, renderFeedHtml, type HtmlLayout, type HtmlOptions } from './render-feed.ts'
 
 /**
- * Browsers and CDNs may show a feed for a minute without asking, then revalidate with the ETag
- * (a 304 costs a few bytes) while serving the old copy for up to ten minutes if we are slow.
+ * Browsers and CDNs keep the feed but ask before each use (a 304 of a few bytes, answered from
+ * memory at the speed of a bare server), so a withdrawn testimonial is gone on the very next page
+ * load rather than a minute later. If we are down, a CDN may serve its copy for a day.
+ * The reasoning is in the README ("Caching").
  */
-export const FEED_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600'
+export const FEED_CACHE_CONTROL = 'public, max-age=0, must-revalidate, stale-if-error=86400'
 
 const FEED_PATH = /^\/api\/public\/v1\/collections\/([a-z0-9][a-z0-9-]{0,63})(?:\.json)?$/
+const HTML_PATH = /^\/api\/public\/v1\/collections\/([a-z0-9][a-z0-9-]{0,63})\.html$/
+const EMBED_PATH = /^\/embed\/([a-z0-9][a-z0-9-]{0,63})$/
+const EMBED_HEADERS = { 'content-security-policy': EMBED_CSP, 'referrer-policy': 'no-referrer' }
+const THEME = /^[a-z0-9][a-z0-9-]{0,39}$/
 
 export interface ReadyAsset {
   contentType: string
   etag: string
   body: Buffer
   gzip: Buffer
+  brotli: Buffer
   cacheControl: string
 }
 
@@ -34,19 +42,55 @@ export function createPublicHandler(feeds: FeedCache, assets: Map<string, ReadyA
       return true
     }
     const match = FEED_PATH.exec(path)
-    if (!match) return false
-    const feed = feeds.get(match[1]!)
-    if (!feed) {
-      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*', 'cache-control': 'no-store' })
-      res.end(JSON.stringify({ error: 'not_found', message: `no published collection "${match[1]}"` }))
+    if (match) {
+      const feed = feeds.get(match[1]!)
+      if (!feed) return notFound(res, match[1]!)
+      send(req, res, feed)
       return true
     }
-    send(req, res, { ...feed, contentType: 'application/json; charset=utf-8', cacheControl: FEED_CACHE_CONTROL })
+    const html = HTML_PATH.exec(path) ?? EMBED_PATH.exec(path)
+    if (!html) return false
+    const slug = html[1]!
+    const embed = path.startsWith('/embed/')
+    const options = htmlOptions(req, queryAt === -1 ? '' : url.slice(queryAt + 1))
+    if (typeof options === 'string') {
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*', 'cache-control': 'no-store' })
+      res.end(JSON.stringify({ error: 'invalid_request', message: options }))
+      return true
+    }
+    const variant = `${embed ? 'embed' : 'html'} ${options.origin} ${options.layout} ${options.max} ${options.themes.join(',')}`
+    const ready = feeds.rendering(slug, variant, (feed) => (embed ? renderEmbedPage(feed, options) : renderFeedHtml(feed, options)))
+    if (!ready) return notFound(res, slug)
+    send(req, res, ready, embed ? EMBED_HEADERS : undefined)
     return true
   }
 }
 
-function send(req: IncomingMessage, res: ServerResponse, asset: ReadyAsset): void {
+function notFound(res: ServerResponse, slug: string): true {
+  res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*', 'cache-control': 'no-store' })
+  res.end(JSON.stringify({ error: 'not_found', message: `no published collection "${slug}"` }))
+  return true
+}
+
+/** layout, max and theme from the query string, or a message naming the bad parameter. */
+function htmlOptions(req: IncomingMessage, query: string): HtmlOptions | string {
+  const params = new URLSearchParams(query)
+  for (const key of params.keys()) if (!['layout', 'max', 'theme'].includes(key)) return `unknown parameter "${key}"`
+  const layout = params.get('layout') ?? 'list'
+  if (!(HTML_LAYOUTS as readonly string[]).includes(layout)) return `layout: must be one of ${HTML_LAYOUTS.join(', ')} (got ${JSON.stringify(layout)})`
+  const maxText = params.get('max') ?? '6'
+  const max = /^\d{1,2}$/.test(maxText) ? Number(maxText) : NaN
+  if (!(max >= 1 && max <= 50)) return `max: must be a whole number 1..50 (got ${JSON.stringify(maxText)})`
+  const themes = (params.get('theme') ?? '').split(/[\s,]+/).filter(Boolean)
+  const badTheme = themes.find((t) => !THEME.test(t))
+  if (badTheme !== undefined || themes.length > 5) return `theme: must be up to 5 theme ids (got ${JSON.stringify(params.get('theme'))})`
+  // Links in a fragment pasted elsewhere must be absolute: they point back at this service.
+  const host = /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host ?? '') ? req.headers.host! : 'localhost'
+  const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'
+  return { origin: `${scheme}://${host}/`, layout: layout as HtmlLayout, max, themes: themes.sort() }
+}
+
+function send(req: IncomingMessage, res: ServerResponse, asset: ReadyAsset, extra?: Record<string, string>): void {
   const headers: Record<string, string | number> = {
     etag: asset.etag,
     'cache-control': asset.cacheControl,
@@ -54,18 +98,34 @@ function send(req: IncomingMessage, res: ServerResponse, asset: ReadyAsset): voi
     vary: 'Accept-Encoding',
     'x-content-type-options': 'nosniff',
   }
+  if (extra) Object.assign(headers, extra)
   if (matchesEtag(req.headers['if-none-match'], asset.etag)) {
     res.writeHead(304, headers)
     res.end()
     return
   }
-  const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')
-  const body = gzip ? asset.gzip : asset.body
+  const encoding = chooseEncoding(req.headers['accept-encoding'])
+  const body = encoding === 'br' ? asset.brotli : encoding === 'gzip' ? asset.gzip : asset.body
   headers['content-type'] = asset.contentType
   headers['content-length'] = body.length
-  if (gzip) headers['content-encoding'] = 'gzip'
+  if (encoding) headers['content-encoding'] = encoding
   res.writeHead(200, headers)
   res.end(req.method === 'HEAD' ? undefined : body)
+}
+
+/** Brotli when the client takes it (smaller), else gzip; q=0 refusals are honoured. */
+function chooseEncoding(header: string | undefined): 'br' | 'gzip' | null {
+  if (!header) return null
+  let br = false
+  let gzip = false
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.split(';')
+    if (params.some((p) => /^\s*q=0(?:\.0*)?\s*$/.test(p))) continue
+    const coding = name.trim().toLowerCase()
+    if (coding === 'br') br = true
+    else if (coding === 'gzip') gzip = true
+  }
+  return br ? 'br' : gzip ? 'gzip' : null
 }
 
 function matchesEtag(header: string | undefined, etag: string): boolean {

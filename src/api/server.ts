@@ -21,6 +21,7 @@ export interface ApiServerOptions {
   now: () => Date
   port: number
   host: string
+  ratingStructuredData?: boolean
 }
 
 export interface RunningApi {
@@ -67,6 +68,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     locationIds: () => listLocationIds(db),
     now: options.now,
     republish,
+    ratingStructuredData: options.ratingStructuredData,
   })
   const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
   const server = createServer((req, res) => {

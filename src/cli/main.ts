@@ -82,6 +82,7 @@ program
       now: systemClock,
       port: runtime.config.port,
       host: runtime.config.host,
+      ratingStructuredData: runtime.config.ratingStructuredData,
     })
     runtime.logger.info({ url: api.url }, 'listening')
     console.log(`listening on ${api.url}`)

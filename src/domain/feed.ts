@@ -25,11 +25,17 @@ export interface FeedTestimonial {
   reviewCreatedAt: Date
   reviewUrl: string | null
   source: SourceId
+  /** Themes the review speaks well of (positive or mixed), so a page can pick testimonials by topic. */
+  themes: string[]
+  /** When the review was last seen, verbatim, at its source (the location's last sync or import). */
+  checkedAt: Date | null
 }
 
 export interface FeedInput {
   slug: string
   title: string
+  /** The location whose reviews the testimonials come from; its all-reviews page is linked. */
+  locationId: string | null
   aggregate: Aggregate | null
   testimonials: FeedTestimonial[]
 }
@@ -37,6 +43,8 @@ export interface FeedInput {
 export interface PublicFeed {
   collection: { slug: string; title: string }
   label: string
+  /** Our page listing every review of the location, whatever its rating (relative to the service). */
+  allReviewsPath: string | null
   aggregate: { source: SourceId; rating: number; count: number; url: string | null; checkedAt: string | null } | null
   testimonials: Array<{
     id: string
@@ -45,7 +53,9 @@ export interface PublicFeed {
     attribution: string
     date: string
     verification: string
+    checked: string | null
     reviewUrl: string | null
+    themes: string[]
   }>
 }
 
@@ -63,6 +73,7 @@ export function buildPublicFeed(input: FeedInput, now: Date): PublicFeed {
   return {
     collection: { slug: input.slug, title: input.title },
     label: CURATED_LABEL,
+    allReviewsPath: input.locationId ? `reviews/${encodeURIComponent(input.locationId)}` : null,
     aggregate: input.aggregate && {
       source: input.aggregate.source,
       rating: Math.round(input.aggregate.rating * 10) / 10,
@@ -77,7 +88,9 @@ export function buildPublicFeed(input: FeedInput, now: Date): PublicFeed {
       attribution: attributionFor(t.author, t.authorization, now),
       date: t.reviewCreatedAt.toISOString().slice(0, 10),
       verification: VERIFICATION_BY_SOURCE[t.source],
+      checked: t.checkedAt ? t.checkedAt.toISOString().slice(0, 10) : null,
       reviewUrl: t.reviewUrl,
+      themes: [...t.themes].sort(),
     })),
   }
 }

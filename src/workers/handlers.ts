@@ -2,6 +2,7 @@ import type { Job } from 'bullmq'
 import type { JobData, JobName } from '../jobs/contracts.ts'
 import type { Db } from '../db/database.ts'
 import { analyzeReviews, type Analyzer } from '../services/analyze-reviews.ts'
+import { collectionsQuotingReviews } from '../db/stores/collections.ts'
 import { publishFeed } from '../services/feed-publisher.ts'
 
 /** One handler per job name: a job added to the contracts without a handler does not compile. */
@@ -16,12 +17,19 @@ export interface HandlerDependencies {
 }
 
 export function createHandlers(deps: HandlerDependencies): Handlers {
+  const rebuildFeed = async (slug: string): Promise<string | null> => {
+    const feed = publishFeed(deps.db, slug, deps.now())
+    if (feed) await deps.announceFeed(slug)
+    return feed?.etag ?? null
+  }
   return {
-    'analyze-reviews': async (data) => analyzeReviews(deps.db, deps.analyzer, data.reviewIds),
-    'rebuild-feed': async (data) => {
-      const feed = publishFeed(deps.db, data.slug, deps.now())
-      if (feed) await deps.announceFeed(data.slug)
-      return { etag: feed?.etag ?? null }
+    'analyze-reviews': async (data) => {
+      const result = analyzeReviews(deps.db, deps.analyzer, data.reviewIds)
+      // Widget freshness: a review that was edited (new text, new themes) and is quoted in a
+      // collection gets that collection's feed rebuilt now, not at the next curation change.
+      for (const slug of collectionsQuotingReviews(deps.db, data.reviewIds)) await rebuildFeed(slug)
+      return result
     },
+    'rebuild-feed': async (data) => ({ etag: await rebuildFeed(data.slug) }),
   }
 }

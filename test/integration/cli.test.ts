@@ -116,7 +116,7 @@ describe('plaudit demo', () => {
       expect(output).toMatch(/tagging themes in the worker: 0 reviews left/)
 
       const page = await (await fetch(url!)).text()
-      expect(page).toContain('<plaudit-reviews collection="home">')
+      expect(page).toContain('<plaudit-reviews collection="home" layout="grid"')
       expect(page).toContain('/healthz')
       const feed = (await (await fetch(`${url}/api/public/v1/collections/home`)).json()) as { label: string; testimonials: unknown[]; aggregate: { count: number } }
       expect(feed.label).toBe('Selected patient reviews')

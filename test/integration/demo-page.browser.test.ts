@@ -57,7 +57,7 @@ describe('the demo page in a real browser', () => {
     const widget = page.locator('plaudit-reviews[collection="home"]')
     await widget.locator('li').first().waitFor()
 
-    expect(await widget.locator('.label').textContent()).toBe('Selected patient reviews')
+    expect(await widget.locator('h2').textContent()).toBe('Selected patient reviews')
     const quotes = await widget.locator('blockquote').allTextContents()
     expect(quotes).toHaveLength(2)
     expect(quotes[0]).toContain('<script>')

@@ -4,6 +4,7 @@ import { buildPublicFeed, CURATED_LABEL, type FeedInput } from '../../src/domain
 const input: FeedInput = {
   slug: 'home',
   title: 'Never rushed',
+  locationId: 'clinic',
   aggregate: { source: 'google-business-profile', rating: 4.6666, count: 212, url: 'https://g.page/r/x', checkedAt: new Date('2026-11-19T08:00:00Z') },
   testimonials: [
     {
@@ -18,6 +19,8 @@ const input: FeedInput = {
       reviewCreatedAt: new Date('2025-04-02T10:00:00Z'),
       reviewUrl: 'https://maps.google.com/?cid=1',
       source: 'google-business-profile',
+      themes: ['never-rushed', 'front-desk'],
+      checkedAt: new Date('2026-11-19T08:00:00Z'),
     },
   ],
 }
@@ -34,8 +37,11 @@ describe('the public feed', () => {
       attribution: 'Verified patient',
       date: '2025-04-02',
       verification: 'Verified Google review',
+      checked: '2026-11-19',
       reviewUrl: 'https://maps.google.com/?cid=1',
+      themes: ['front-desk', 'never-rushed'],
     })
+    expect(feed.allReviewsPath).toBe('reviews/clinic')
   })
 
   it('gives the same bytes for the same inputs, whenever it is built', () => {

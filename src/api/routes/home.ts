@@ -7,16 +7,28 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 /** Our own pages allow our own scripts only; styles inline (the widget's shadow root needs them). */
 export const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
+const DEMO_LAYOUTS = [
+  { name: 'grid', height: '480px' },
+  { name: 'carousel', height: '320px' },
+  { name: 'list', height: '480px' },
+  { name: 'badge', height: '64px' },
+]
+
 /** The demo site: each collection shown as the practice's website would embed it, and what exists so far. */
 export function homePage(db: Db, locationIds: () => string[]): RequestHandler {
   return (_req, res) => {
     const collections = listCollections(db)
     const embeds = collections
-      .map((c) => `<section><h2>${escapeHtml(c.title)}</h2><plaudit-reviews collection="${escapeHtml(c.slug)}"></plaudit-reviews>
-<p class="links"><a href="/api/public/v1/collections/${escapeHtml(c.slug)}">public feed (JSON)</a></p></section>`)
+      .map((c, i) => {
+        // The demo shows each layout once; the inline height reserves the box before the script runs.
+        const layout = DEMO_LAYOUTS[i % DEMO_LAYOUTS.length]!
+        const slug = escapeHtml(c.slug)
+        return `<section><h2>${escapeHtml(c.title)}</h2><plaudit-reviews collection="${slug}" layout="${layout.name}" max="6" style="display:block;height:${layout.height}"></plaudit-reviews>
+<p class="links"><a href="/api/public/v1/collections/${slug}">public feed (JSON)</a> · <a href="/api/public/v1/collections/${slug}.html">server-rendered HTML</a> · <a href="/embed/${slug}">iframe embed</a></p></section>`
+      })
       .join('\n')
     const locations = locationIds()
-      .map((id) => `<li><a href="/api/v1/locations/${encodeURIComponent(id)}/reviews?limit=20">reviews of ${escapeHtml(id)}</a> (filters: theme, polarity, rating, q, sort, cursor)</li>`)
+      .map((id) => `<li><a href="/reviews/${encodeURIComponent(id)}">all reviews of ${escapeHtml(id)}</a> (public page) · <a href="/api/v1/locations/${encodeURIComponent(id)}/reviews?limit=20">API</a> (filters: theme, polarity, rating, q, sort, cursor)</li>`)
       .join('')
     res
       .status(200)

@@ -78,6 +78,7 @@ export async function runDemo(): Promise<void> {
     now: systemClock,
     port: config.port,
     host: config.host,
+    ratingStructuredData: config.ratingStructuredData,
   })
   say(`\nPlaudit is running: ${api.url}  (Ctrl+C to stop)`)
 

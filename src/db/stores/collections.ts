@@ -1,6 +1,6 @@
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../database.ts'
-import { collectionItems, collections } from '../schema.ts'
+import { collectionItems, collections, testimonials } from '../schema.ts'
 
 export interface Collection {
   slug: string
@@ -48,4 +48,16 @@ export function collectionsContaining(db: Db, testimonialId: string): string[] {
 
 export function listCollections(db: Db): Array<{ slug: string; title: string }> {
   return db.select({ slug: collections.slug, title: collections.title }).from(collections).orderBy(asc(collections.slug)).all()
+}
+
+/** Collections quoting any of these reviews: their feeds show the reviews' text and themes. */
+export function collectionsQuotingReviews(db: Db, reviewIds: string[]): string[] {
+  if (reviewIds.length === 0) return []
+  return db
+    .selectDistinct({ slug: collectionItems.collectionSlug })
+    .from(collectionItems)
+    .innerJoin(testimonials, eq(testimonials.id, collectionItems.testimonialId))
+    .where(inArray(testimonials.reviewId, reviewIds))
+    .all()
+    .map((r) => r.slug)
 }

@@ -1,8 +1,8 @@
-import { eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, ne } from 'drizzle-orm'
 import type { FeedInput, FeedTestimonial } from '../../domain/feed.ts'
 import type { SourceId } from '../../domain/review.ts'
 import type { Db } from '../database.ts'
-import { publishedFeeds, reviews, testimonials } from '../schema.ts'
+import { publishedFeeds, reviews, reviewThemes, testimonials } from '../schema.ts'
 import { getCollection } from './collections.ts'
 import { getLocation } from './locations.ts'
 
@@ -30,6 +30,16 @@ export function feedInputFor(db: Db, slug: string): FeedInput | null {
           .where(inArray(testimonials.id, collection.testimonialIds))
           .all()
   const byId = new Map(rows.map((r) => [r.testimonial.id, r]))
+  const themesByReview = new Map<string, string[]>()
+  const reviewIds = rows.map((r) => r.review.id)
+  if (reviewIds.length > 0) {
+    const themeRows = db
+      .select({ reviewId: reviewThemes.reviewId, theme: reviewThemes.theme })
+      .from(reviewThemes)
+      .where(and(inArray(reviewThemes.reviewId, reviewIds), ne(reviewThemes.polarity, 'negative')))
+      .all()
+    for (const t of themeRows) themesByReview.set(t.reviewId, [...(themesByReview.get(t.reviewId) ?? []), t.theme])
+  }
   const shown: FeedTestimonial[] = []
   let locationId: string | null = null
   for (const id of collection.testimonialIds) {
@@ -48,10 +58,13 @@ export function feedInputFor(db: Db, slug: string): FeedInput | null {
       reviewCreatedAt: new Date(row.review.createdAt),
       reviewUrl: row.review.url,
       source: row.review.source as SourceId,
+      themes: themesByReview.get(row.review.id) ?? [],
+      checkedAt: null,
     })
   }
   const aggregate = locationId ? (getLocation(db, locationId)?.aggregate ?? null) : null
-  return { slug, title: collection.title, aggregate, testimonials: shown }
+  const checkedAt = aggregate?.checkedAt ?? null
+  return { slug, title: collection.title, locationId, aggregate, testimonials: shown.map((t) => ({ ...t, checkedAt })) }
 }
 
 export function saveFeed(db: Db, feed: StoredFeed): void {
