@@ -13,18 +13,23 @@ export function createAnalyzer(pack: ThemePack): Analyzer {
   return { pack, tag: createTagger(pack) }
 }
 
+/** Reviews tagged between two turns of the event loop, so the worker can renew its job lock. */
+const TAGGED_PER_TURN = 25
+
 /**
  * Tags a batch of reviews and replaces their mentions. Idempotent: the same ids give the same
  * rows however often the job runs; ids of reviews removed meanwhile are skipped.
  */
-export function analyzeReviews(db: Db, analyzer: Analyzer, reviewIds: string[]): { analyzed: number; skipped: number } {
+export async function analyzeReviews(db: Db, analyzer: Analyzer, reviewIds: string[]): Promise<{ analyzed: number; skipped: number }> {
   const store = new ReviewStore(db)
   const found = store.forAnalysis(reviewIds)
-  const analyses: AnalysisToSave[] = found.map((review) => ({
-    reviewId: review.id,
-    contentHash: review.contentHash,
-    result: analyzer.tag(review.text, review.rating),
-  }))
+  const analyses: AnalysisToSave[] = []
+  for (const [index, review] of found.entries()) {
+    // Tagging is CPU work: a long batch that never yields would let the job's lock lapse, and
+    // BullMQ would hand the job to another worker while this one is still on it.
+    if (index > 0 && index % TAGGED_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve))
+    analyses.push({ reviewId: review.id, contentHash: review.contentHash, result: analyzer.tag(review.text, review.rating) })
+  }
   const analyzed = store.saveAnalyses(analyses, analyzer.pack.id, analyzer.pack.version)
   return { analyzed, skipped: reviewIds.length - analyzed }
 }

@@ -24,7 +24,7 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
   }
   return {
     'analyze-reviews': async (data) => {
-      const result = analyzeReviews(deps.db, deps.analyzer, data.reviewIds)
+      const result = await analyzeReviews(deps.db, deps.analyzer, data.reviewIds)
       // Widget freshness: a review that was edited (new text, new themes) and is quoted in a
       // collection gets that collection's feed rebuilt now, not at the next curation change.
       for (const slug of collectionsQuotingReviews(deps.db, data.reviewIds)) await rebuildFeed(slug)
