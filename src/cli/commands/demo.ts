@@ -75,6 +75,7 @@ export async function runDemo(): Promise<void> {
     logger,
     adminApiKey: config.adminApiKey,
     themeIds: runtime.analyzer.pack.themes.map((t) => t.id),
+    themeLabels: runtime.analyzer.pack.themes.map((t) => ({ id: t.id, label: t.label })),
     now: systemClock,
     port: config.port,
     host: config.host,
