@@ -51,7 +51,7 @@ export function monthsBetween(from: string, to: string): string[] {
   const months: string[] = []
   let [year, month] = from.split('-').map(Number) as [number, number]
   for (;;) {
-    const key = `${year}-${String(month).padStart(2, '0')}`
+    const key = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`
     if (key > to) return months
     months.push(key)
     month++
@@ -60,6 +60,13 @@ export function monthsBetween(from: string, to: string): string[] {
       year++
     }
   }
+}
+
+/** The month `delta` months after (or before, when negative) the given one: addMonths('2026-01', -2) = '2025-11'. */
+export function addMonths(month: string, delta: number): string {
+  const [year, m] = month.split('-').map(Number) as [number, number]
+  const index = year * 12 + (m - 1) + delta
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`
 }
 
 /** First and last day of a month: the drill-down range behind a monthly figure. */

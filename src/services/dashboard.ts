@@ -1,4 +1,5 @@
 import {
+  addMonths,
   assessSource,
   biggestChanges,
   emptyCounts,
@@ -125,7 +126,7 @@ export function dashboardFigures(db: Db, query: DashboardQuery): DashboardFigure
     .sort((a, b) => b.current.reviews - a.current.reviews || order.indexOf(a.theme) - order.indexOf(b.theme))
 
   const lastMonth = period.months[period.months.length - 1]!
-  const firstMonth = [period.months[0]!, monthsBetween('0000-01', lastMonth).at(-TREND_MONTHS)!].sort()[0]!
+  const firstMonth = [period.months[0]!, addMonths(lastMonth, 1 - TREND_MONTHS)].sort()[0]!
   const months = monthsBetween(firstMonth, lastMonth)
   const volumeByMonth = monthlyVolume(db, locationId, firstMonth, lastMonth)
   const themesByMonth = monthlyThemeCounts(db, locationId, firstMonth, lastMonth)
