@@ -141,7 +141,7 @@ ${form(locations, f.location.id, query, current)}
 <div class="card"><h2>Waiting for a reply</h2><p class="big">${r.waiting}</p><p>reply rate ${r.replyRate === null ? '–' : percent(r.replyRate)} · median ${hoursInWords(r.medianHoursToReply)}</p></div>
 </section>
 <section id="changes"><h2>Biggest changes</h2><ul>${changes}</ul></section>
-<section id="drill" hidden aria-live="polite" tabindex="-1"><h2 id="drill-title">Reviews</h2><p id="drill-count"></p><ol id="drill-list"></ol><button type="button" id="drill-close">Close</button></section>
+<section id="drill" hidden aria-live="polite" tabindex="-1"><button type="button" id="drill-close">Close</button><h2 id="drill-title">Reviews</h2><p id="drill-count"></p><ol id="drill-list"></ol></section>
 <section id="trend"><h2>Trend by month</h2>
 <label for="trend-theme">Theme</label> <select id="trend-theme">${themeOptions}</select>
 <div id="trend-chart" aria-hidden="true"></div>

@@ -25,7 +25,7 @@
       width: Math.max(320, chartBox.clientWidth || 720),
       height: 260,
       scales: { x: { time: true } },
-      axes: [{ values: function (_u, ticks) { return ticks.map(function (t) { return new Date(t * 1000).toISOString().slice(0, 7) }) } }, { label: 'reviews' }],
+      axes: [{ values: function (_u, ticks) { return ticks.map(function (t) { return new Date(t * 1000).toISOString().slice(0, 7) }) } }, { label: 'reviews', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] }],
       series: [{ label: 'Month', value: function (_u, v) { return v == null ? '' : new Date(v * 1000).toISOString().slice(0, 7) } }].concat(
         ['positive', 'negative', 'mixed'].map(function (p) {
           return { label: NAMES[p], stroke: COLORS[p], width: 2, points: { show: true, size: 6, fill: COLORS[p] } }
