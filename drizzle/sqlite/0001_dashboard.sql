@@ -7,6 +7,7 @@ CREATE TABLE `rollup_review_counts` (
 	PRIMARY KEY(`location_id`, `grain`, `period`, `rating`)
 );
 --> statement-breakpoint
+CREATE INDEX `rollup_review_counts_read` ON `rollup_review_counts` (`location_id`,`grain`,`period`,`rating`,`reviews`);--> statement-breakpoint
 CREATE TABLE `rollup_theme_counts` (
 	`location_id` text NOT NULL,
 	`grain` text NOT NULL,
@@ -17,6 +18,7 @@ CREATE TABLE `rollup_theme_counts` (
 	PRIMARY KEY(`location_id`, `grain`, `period`, `theme`, `polarity`)
 );
 --> statement-breakpoint
+CREATE INDEX `rollup_theme_counts_read` ON `rollup_theme_counts` (`location_id`,`grain`,`period`,`theme`,`polarity`,`reviews`);--> statement-breakpoint
 CREATE TABLE `source_sync_state` (
 	`location_id` text NOT NULL,
 	`source` text NOT NULL,

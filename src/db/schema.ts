@@ -187,7 +187,11 @@ export const rollupReviewCounts = sqliteTable(
     rating: integer('rating').notNull(),
     reviews: integer('reviews').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.locationId, t.grain, t.period, t.rating] })],
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.grain, t.period, t.rating] }),
+    // Covering: a dashboard read never leaves the index (the bench's 1M-review trend depends on it).
+    index('rollup_review_counts_read').on(t.locationId, t.grain, t.period, t.rating, t.reviews),
+  ],
 )
 
 /** Active reviews mentioning a theme, by the review-level polarity (review_themes), per day and month. */
@@ -201,7 +205,10 @@ export const rollupThemeCounts = sqliteTable(
     polarity: text('polarity', { enum: ['positive', 'negative', 'mixed'] }).notNull(),
     reviews: integer('reviews').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.locationId, t.grain, t.period, t.theme, t.polarity] })],
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.grain, t.period, t.theme, t.polarity] }),
+    index('rollup_theme_counts_read').on(t.locationId, t.grain, t.period, t.theme, t.polarity, t.reviews),
+  ],
 )
 
 /**

@@ -76,6 +76,25 @@ export function monthRange(month: string): DayRange {
   return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` }
 }
 
+/**
+ * A day range as the fewest rollup rows cover it: whole months from the monthly rollup, the days
+ * at either end from the daily one. A year then reads ~12 months and ≤ 60 days instead of 365 days.
+ */
+export function splitByMonths(range: DayRange): { months: { from: string; to: string } | null; days: DayRange[] } {
+  const fromMonth = range.from.slice(0, 7)
+  const toMonth = range.to.slice(0, 7)
+  const firstFull = range.from.endsWith('-01') ? fromMonth : addMonths(fromMonth, 1)
+  const lastFull = range.to === monthRange(toMonth).to ? toMonth : addMonths(toMonth, -1)
+  if (firstFull > lastFull) return { months: null, days: [range] }
+  const days: DayRange[] = []
+  const dayBefore = (day: string) => new Date(dayMs(day) - DAY_MS).toISOString().slice(0, 10)
+  const dayAfter = (day: string) => new Date(dayMs(day) + DAY_MS).toISOString().slice(0, 10)
+  if (range.from < `${firstFull}-01`) days.push({ from: range.from, to: dayBefore(`${firstFull}-01`) })
+  const lastFullEnd = monthRange(lastFull).to
+  if (range.to > lastFullEnd) days.push({ from: dayAfter(lastFullEnd), to: range.to })
+  return { months: { from: firstFull, to: lastFull }, days }
+}
+
 export type PolarityCounts = Record<Polarity, number>
 
 export const emptyCounts = (): PolarityCounts => ({ positive: 0, negative: 0, mixed: 0 })

@@ -1,4 +1,4 @@
-import { emptyCounts, type DayRange, type PolarityCounts, type SourceState } from '../../domain/dashboard.ts'
+import { emptyCounts, splitByMonths, type DayRange, type PolarityCounts, type SourceState } from '../../domain/dashboard.ts'
 import type { Polarity } from '../../domain/review.ts'
 import type { Db } from '../database.ts'
 
@@ -10,27 +10,33 @@ import type { Db } from '../database.ts'
 
 export type RatingCounts = Record<'1' | '2' | '3' | '4' | '5', number>
 
+/** The (grain, from, to) pieces that cover a day range: whole months, then the days at the ends. */
+function pieces(range: DayRange): Array<[grain: 'day' | 'month', from: string, to: string]> {
+  const split = splitByMonths(range)
+  return [...(split.months ? [['month', split.months.from, split.months.to] as ['month', string, string]] : []), ...split.days.map((d) => ['day', d.from, d.to] as ['day', string, string])]
+}
+
 export function ratingCounts(db: Db, locationId: string, range: DayRange): RatingCounts {
-  const rows = db.$client
-    .prepare(
-      `select rating, sum(reviews) as n from rollup_review_counts
-       where location_id = ? and grain = 'day' and period between ? and ? group by rating`,
-    )
-    .all(locationId, range.from, range.to) as Array<{ rating: number; n: number }>
+  const statement = db.$client.prepare(
+    `select rating, sum(reviews) as n from rollup_review_counts
+     where location_id = ? and grain = ? and period between ? and ? group by rating`,
+  )
   const counts: RatingCounts = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 }
-  for (const row of rows) counts[String(row.rating) as keyof RatingCounts] = row.n
+  for (const [grain, from, to] of pieces(range)) {
+    for (const row of statement.all(locationId, grain, from, to) as Array<{ rating: number; n: number }>) counts[String(row.rating) as keyof RatingCounts] += row.n
+  }
   return counts
 }
 
 export function themeCounts(db: Db, locationId: string, range: DayRange): Record<string, PolarityCounts> {
-  const rows = db.$client
-    .prepare(
-      `select theme, polarity, sum(reviews) as n from rollup_theme_counts
-       where location_id = ? and grain = 'day' and period between ? and ? group by theme, polarity`,
-    )
-    .all(locationId, range.from, range.to) as Array<{ theme: string; polarity: Polarity; n: number }>
+  const statement = db.$client.prepare(
+    `select theme, polarity, sum(reviews) as n from rollup_theme_counts
+     where location_id = ? and grain = ? and period between ? and ? group by theme, polarity`,
+  )
   const counts: Record<string, PolarityCounts> = {}
-  for (const row of rows) (counts[row.theme] ??= emptyCounts())[row.polarity] = row.n
+  for (const [grain, from, to] of pieces(range)) {
+    for (const row of statement.all(locationId, grain, from, to) as Array<{ theme: string; polarity: Polarity; n: number }>) (counts[row.theme] ??= emptyCounts())[row.polarity] += row.n
+  }
   return counts
 }
 

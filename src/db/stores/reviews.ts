@@ -80,8 +80,12 @@ export class ReviewStore {
     )
     // BEGIN IMMEDIATE: a transaction that reads and then writes would otherwise fail at once with
     // SQLITE_BUSY when another process wrote in between; taking the write lock first lets it wait.
-    const upsert = sqlite.transaction((locationId: string, inputs: ReviewInput[], now: string) => this.upsertEach(locationId, inputs, now))
-    this.upsertTransaction = (...args) => upsert.immediate(...args)
+    const upsert = sqlite.transaction((locationId: string, inputs: ReviewInput[], now: string) => {
+      const outcome = this.upsertEach(locationId, inputs, now)
+      this.rollups.flush()
+      return outcome
+    })
+    this.upsertTransaction = (...args) => this.discardingOnError(() => upsert.immediate(...args))
 
     const deleteMentions = sqlite.prepare('delete from mentions where review_id = ?')
     const deleteThemes = sqlite.prepare('delete from review_themes where review_id = ?')
@@ -105,9 +109,10 @@ export class ReviewStore {
         this.rollups.replace(before, this.rollups.contributionOf(analysis.reviewId))
         saved++
       }
+      this.rollups.flush()
       return saved
     })
-    this.saveTransaction = (...args) => save.immediate(...args)
+    this.saveTransaction = (...args) => this.discardingOnError(() => save.immediate(...args))
 
     const markRemoved = sqlite.prepare(`update reviews set status = 'removed', updated_at = ? where id = ? and status = 'active'`)
     const remove = sqlite.transaction((ids: string[], now: string) => {
@@ -118,9 +123,20 @@ export class ReviewStore {
         this.rollups.replace(before, null)
         removed++
       }
+      this.rollups.flush()
       return removed
     })
-    this.removeTransaction = (...args) => remove.immediate(...args)
+    this.removeTransaction = (...args) => this.discardingOnError(() => remove.immediate(...args))
+  }
+
+  /** A rolled-back transaction leaves no rollup changes waiting for the next one. */
+  private discardingOnError<T>(run: () => T): T {
+    try {
+      return run()
+    } catch (error) {
+      this.rollups.discard()
+      throw error
+    }
   }
 
   /**

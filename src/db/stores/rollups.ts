@@ -19,6 +19,8 @@ const monthOf = (iso: string) => iso.slice(0, 7)
  * method runs inside the caller's transaction: a write to a review and its rollup commit together.
  * A change is applied as "take away what the review counted before, add what it counts now", so
  * every kind of change (new, edited, re-rated, re-analysed, removed, restored) goes the same way.
+ * Changes are summed per rollup row in memory and written by flush() at the end of the batch's
+ * transaction: a batch of 1,000 reviews from a few days costs a few upserts, not 2,000.
  */
 export class RollupWriter {
   private readonly bumpReviews: Statement
@@ -27,6 +29,8 @@ export class RollupWriter {
   private readonly dropEmptyTheme: Statement
   private readonly readReview: Statement<[string], { location_id: string; created_at: string; rating: number; status: string }>
   private readonly readThemes: Statement<[string], { theme: string; polarity: Polarity }>
+  private readonly pendingReviews = new Map<string, number>()
+  private readonly pendingThemes = new Map<string, number>()
 
   constructor(sqlite: Database) {
     this.bumpReviews = sqlite.prepare(
@@ -47,8 +51,8 @@ export class RollupWriter {
 
   /** A review just inserted: counted once per day and month; it has no themes yet. */
   addNewReview(locationId: string, createdAt: string, rating: number): void {
-    this.bumpReviews.run(locationId, 'day', dayOf(createdAt), rating, 1)
-    this.bumpReviews.run(locationId, 'month', monthOf(createdAt), rating, 1)
+    this.add(this.pendingReviews, [locationId, 'day', dayOf(createdAt), rating], 1)
+    this.add(this.pendingReviews, [locationId, 'month', monthOf(createdAt), rating], 1)
   }
 
   /** What the review counts for now (null when removed or unknown). Read before and after a change. */
@@ -66,13 +70,37 @@ export class RollupWriter {
 
   private apply(c: Contribution, delta: 1 | -1): void {
     for (const [grain, period] of [['day', dayOf(c.createdAt)], ['month', monthOf(c.createdAt)]] as const) {
-      this.bumpReviews.run(c.locationId, grain, period, c.rating, delta)
-      if (delta < 0) this.dropEmptyReviews.run(c.locationId, grain, period, c.rating)
-      for (const t of c.themes) {
-        this.bumpTheme.run(c.locationId, grain, period, t.theme, t.polarity, delta)
-        if (delta < 0) this.dropEmptyTheme.run(c.locationId, grain, period, t.theme, t.polarity)
-      }
+      this.add(this.pendingReviews, [c.locationId, grain, period, c.rating], delta)
+      for (const t of c.themes) this.add(this.pendingThemes, [c.locationId, grain, period, t.theme, t.polarity], delta)
     }
+  }
+
+  private add(pending: Map<string, number>, key: Array<string | number>, delta: number): void {
+    const k = JSON.stringify(key)
+    pending.set(k, (pending.get(k) ?? 0) + delta)
+  }
+
+  /** Writes the summed changes; call it inside the same transaction, after the batch's writes. */
+  flush(): void {
+    for (const [key, delta] of this.pendingReviews) {
+      if (delta === 0) continue
+      const [locationId, grain, period, rating] = JSON.parse(key) as [string, string, string, number]
+      this.bumpReviews.run(locationId, grain, period, rating, delta)
+      if (delta < 0) this.dropEmptyReviews.run(locationId, grain, period, rating)
+    }
+    for (const [key, delta] of this.pendingThemes) {
+      if (delta === 0) continue
+      const [locationId, grain, period, theme, polarity] = JSON.parse(key) as [string, string, string, string, string]
+      this.bumpTheme.run(locationId, grain, period, theme, polarity, delta)
+      if (delta < 0) this.dropEmptyTheme.run(locationId, grain, period, theme, polarity)
+    }
+    this.discard()
+  }
+
+  /** Forgets unwritten changes (the transaction they belonged to rolled back). */
+  discard(): void {
+    this.pendingReviews.clear()
+    this.pendingThemes.clear()
   }
 }
 
