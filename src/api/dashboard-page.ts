@@ -1,5 +1,5 @@
 import type { DashboardFigures, ThemeFigures } from '../services/dashboard.ts'
-import type { DayRange } from '../domain/dashboard.ts'
+import { monthRange, type DayRange } from '../domain/dashboard.ts'
 
 /** No inline script, no inline style, nothing from another origin: the page's code is /assets/*.js. */
 export const DASHBOARD_CSP =
@@ -59,12 +59,6 @@ function themeCells(f: DashboardFigures, theme: string, label: string, t: ThemeF
   ].join('')
 }
 
-function monthRangeOf(month: string): DayRange {
-  const [y, m] = month.split('-').map(Number) as [number, number]
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate()
-  return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` }
-}
-
 function body(f: DashboardFigures, locations: string[], query: PageQuery, now: Date): string {
   const { current, previous } = f.period
   const thisPeriod = `this period (${rangeText(current)})`
@@ -89,7 +83,7 @@ function body(f: DashboardFigures, locations: string[], query: PageQuery, now: D
       const s = f.trend.themes[t.theme]!
       const rows = f.trend.months
         .map((month, i) => {
-          const r = monthRangeOf(month)
+          const r = monthRange(month)
           const when = `${month}`
           return `<tr><th scope="row">${month}</th><td>${drill(f, f.trend.volume[i]!, r, {}, `All reviews, ${when}`)}</td><td>${drill(f, s.reviews[i]!, r, { theme: t.theme }, `${t.label}, ${when}`)}</td><td>${percent(s.share[i]!)}</td><td>${drill(f, s.positive[i]!, r, { theme: t.theme, polarity: 'positive' }, `${t.label} praise, ${when}`)}</td><td>${drill(f, s.negative[i]!, r, { theme: t.theme, polarity: 'negative' }, `${t.label} complaints, ${when}`)}</td><td>${drill(f, s.mixed[i]!, r, { theme: t.theme, polarity: 'mixed' }, `${t.label} mixed, ${when}`)}</td></tr>`
         })

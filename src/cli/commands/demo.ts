@@ -81,6 +81,7 @@ export async function runDemo(): Promise<void> {
     host: config.host,
   })
   say(`\nPlaudit is running: ${api.url}  (Ctrl+C to stop)`)
+  say(`Owner dashboard: ${api.url}/app/dashboard`)
 
   onShutdown(logger, async () => {
     await api.close()
