@@ -37,6 +37,7 @@ export function requireLocalOrAdminKey(adminApiKey: string | undefined): Request
   return (req, res, next) => {
     const local = LOOPBACK.has(req.socket.remoteAddress ?? '') && PROXY_HEADERS.every((name) => req.get(name) === undefined)
     if (local) return next()
+    if (!adminApiKey) return next(new HttpError(403, 'local_only', 'the dashboard is readable only from this machine until accounts exist; set PLAUDIT_ADMIN_API_KEY to read it with the key'))
     keyCheck(req, res, next)
   }
 }

@@ -210,6 +210,16 @@ describe('the dashboard API on a small fixed data set', () => {
     expect((await getJson('/api/v1/locations/clinic/dashboard', { 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${ADMIN_KEY}` })).status).toBe(200)
     const page = await fetch(`${api.url}/app/dashboard`, { headers: { forwarded: 'for=203.0.113.9' } })
     expect(page.status).toBe(401)
+
+    const keyless = await startApiServer({ db: temp.db, redis, prefix, logger: silentLogger, adminApiKey: undefined, themeIds: ['wait-time'], now: () => NOW, port: 0, host: '127.0.0.1' })
+    try {
+      expect((await fetch(`${keyless.url}/app/dashboard`)).status).toBe(200)
+      const proxied = await fetch(`${keyless.url}/app/dashboard`, { headers: { 'x-real-ip': '203.0.113.9' } })
+      expect(proxied.status).toBe(403)
+      expect(((await proxied.json()) as { message: string }).message).toContain('only from this machine')
+    } finally {
+      await keyless.close()
+    }
   })
 
   it('exports the dashboard tables as CSV with spreadsheet formulas neutralised', async () => {

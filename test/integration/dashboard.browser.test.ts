@@ -93,6 +93,21 @@ describe('the owner dashboard in a real browser', () => {
     await page.screenshot({ path: resolve(shotDir, 'dashboard.png') })
   })
 
+  it('every theme and star figure of the year opens exactly as many reviews as it counts', async () => {
+    const base = `${pipeline.api.url}/api/v1/locations/clinic/dashboard`
+    const figures = (await (await fetch(`${base}?period=365`)).json()) as {
+      period: { current: { from: string; to: string } }
+      stars: { current: Record<string, number> }
+      themes: Array<{ theme: string; current: Record<'positive' | 'negative' | 'mixed', number> }>
+    }
+    const { from, to } = figures.period.current
+    const total = async (query: string) => ((await (await fetch(`${base}/reviews?from=${from}&to=${to}&limit=1&${query}`)).json()) as DrillResult).total
+    for (const t of figures.themes) {
+      for (const polarity of ['positive', 'negative', 'mixed'] as const) expect(await total(`theme=${t.theme}&polarity=${polarity}`), `${t.theme} ${polarity}`).toBe(t.current[polarity])
+    }
+    for (const [stars, count] of Object.entries(figures.stars.current)) expect(await total(`rating=${stars}`)).toBe(count)
+  })
+
   it('shows hostile review text as text in the drill-down, never as markup', async () => {
     const page = await browser.newPage()
     const dialogs: string[] = []
