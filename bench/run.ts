@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [--reviews N] [--seed S] [--seconds S] [--skip-memory]
+// npm run bench [-- --json] [--reviews N] [--seed S] [--seconds S] [--skip-memory] [--dashboard-reviews N]
 // Measures the DESIGN.md targets that this stage of Plaudit covers. Figures depend on the machine;
 // the feed is compared with a bare node:http server in the same run, so the ratio does not.
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -23,6 +23,7 @@ import { curateDemoCollections } from '../src/services/demo-collections.ts'
 import { publishFeed } from '../src/services/feed-publisher.ts'
 import { importReviews } from '../src/services/import-reviews.ts'
 import { seededRandom, syntheticReview, writeSyntheticCsv } from './synthetic.ts'
+import { measureDashboard } from './dashboard.ts'
 
 const { values: options } = parseArgs({
   options: {
@@ -31,6 +32,7 @@ const { values: options } = parseArgs({
     seed: { type: 'string', default: '42' },
     seconds: { type: 'string', default: '5' },
     'skip-memory': { type: 'boolean', default: false },
+    'dashboard-reviews': { type: 'string', default: '1000000' },
   },
 })
 const REVIEWS = Number(options.reviews)
@@ -200,6 +202,10 @@ async function main() {
       log(`import memory: 10 MB and 100 MB CSV files, JS heap capped at ${IMPORT_HEAP_CAP_MB} MB, peak RSS of the importing process`)
       memory = await measureImportMemory(redisUrl)
     }
+    // issue 8: dashboard reads over 1M reviews and 5 years (rollups seeded directly: see bench/dashboard.ts)
+    const DASHBOARD_REVIEWS = Number(options['dashboard-reviews'])
+    log(`dashboard: rollups of ${DASHBOARD_REVIEWS} simulated reviews over 5 years, p95 of 200 reads`)
+    const dashboard = measureDashboard(join(dir, 'dashboard.db'), { reviews: DASHBOARD_REVIEWS, seed: SEED })
     const figures = {
       pipelineReviewsPerSec: Math.round(pipeline.pipelineReviewsPerSec),
       importOnlyReviewsPerSec: Math.round(pipeline.importOnlyReviewsPerSec),
@@ -218,6 +224,10 @@ async function main() {
       ...Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(v)])),
       reviews: REVIEWS,
       seed: SEED,
+      dashboardTrendP95Ms: Number(dashboard.trendP95Ms.toFixed(2)),
+      dashboardPeriodP95Ms: Number(dashboard.periodP95Ms.toFixed(2)),
+      dashboardReviews: DASHBOARD_REVIEWS,
+      dashboardRollupRows: dashboard.reviewRows + dashboard.themeRows,
     }
     const rows: Array<[string, string, string]> = [
       ['import → tagged, 2 workers', `${figures.pipelineReviewsPerSec} reviews/s`, '≥ 2,000 (issue), ≥ 5,000 (DESIGN)'],
@@ -230,6 +240,8 @@ async function main() {
       ['widget.js gzipped', `${figures.widgetGzipBytes} bytes`, '≤ 10 KB'],
       ['widget.js brotli', `${figures.widgetBrotliBytes} bytes`, ''],
       ['feed raw / gzip / brotli', `${figures.feedBytes} / ${figures.feedGzipBytes} / ${figures.feedBrotliBytes} bytes`, ''],
+      [`dashboard theme trend, 5 years, ${DASHBOARD_REVIEWS} reviews, p95`, `${figures.dashboardTrendP95Ms} ms`, '≤ 50 ms'],
+      [`dashboard 365 days vs previous 365, p95`, `${figures.dashboardPeriodP95Ms} ms`, ''],
     ]
     if (memory.importPeakRssMb100MB !== undefined) {
       rows.push([`import peak RSS, 10 MB file, heap cap ${IMPORT_HEAP_CAP_MB} MB`, `${Math.round(memory.importPeakRssMb10MB!)} MB`, ''])

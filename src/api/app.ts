@@ -2,10 +2,11 @@ import express from 'express'
 import type { Redis } from 'ioredis'
 import type { Db } from '../db/database.ts'
 import type { Logger } from '../logging.ts'
-import { requireAdminKey } from './auth.ts'
+import { requireAdminKey, requireLocalOrAdminKey } from './auth.ts'
 import { errorHandler, HttpError } from './http.ts'
 import { curationRoutes } from './routes/curation.ts'
 import { allReviewsPage } from './routes/all-reviews.ts'
+import { dashboardRoutes } from './routes/dashboard.ts'
 import { homePage } from './routes/home.ts'
 import { operationsRoutes } from './routes/operations.ts'
 import { reviewRoutes } from './routes/reviews.ts'
@@ -16,6 +17,8 @@ export interface AppDependencies {
   logger: Logger
   adminApiKey: string | undefined
   themeIds: string[]
+  /** Theme ids with the labels the owner reads (issue 8); defaults to the ids themselves. */
+  themeLabels?: Array<{ id: string; label: string }>
   locationIds: () => string[]
   now: () => Date
   republish: (slug: string) => Promise<void>
@@ -38,6 +41,15 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use('/api/v1', reviewRoutes(deps.db, deps.themeIds))
   app.use('/api/v1', curationRoutes({ db: deps.db, requireWrite: requireKey, now: deps.now, republish: deps.republish }))
   app.use('/api/v1', operations.router)
+  // issue 8: owner dashboard (readable on loopback or with the admin key until accounts exist)
+  const dashboard = dashboardRoutes({
+    db: deps.db,
+    themes: deps.themeLabels ?? deps.themeIds.map((id) => ({ id, label: id })),
+    now: deps.now,
+    requireRead: requireLocalOrAdminKey(deps.adminApiKey),
+  })
+  app.use('/app', dashboard.page)
+  app.use('/api/v1', dashboard.api)
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)))
   app.use(errorHandler(deps.logger))
   return app

@@ -22,3 +22,22 @@ export function requireAdminKey(adminApiKey: string | undefined): RequestHandler
     next()
   }
 }
+
+// ---- issue 8: who may read the dashboard until accounts exist -------------------------------
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip']
+
+/**
+ * The dashboard is open to a browser on the same machine (an SSH tunnel, `npm run demo`) and to
+ * callers with the admin API key. A request that came through a proxy carries forwarding headers
+ * and is not trusted as local, even though the proxy itself connects from loopback.
+ */
+export function requireLocalOrAdminKey(adminApiKey: string | undefined): RequestHandler {
+  const keyCheck = requireAdminKey(adminApiKey)
+  return (req, res, next) => {
+    const local = LOOPBACK.has(req.socket.remoteAddress ?? '') && PROXY_HEADERS.every((name) => req.get(name) === undefined)
+    if (local) return next()
+    if (!adminApiKey) return next(new HttpError(403, 'local_only', 'the dashboard is readable only from this machine until accounts exist; set PLAUDIT_ADMIN_API_KEY to read it with the key'))
+    keyCheck(req, res, next)
+  }
+}

@@ -18,6 +18,8 @@ export interface ApiServerOptions {
   logger: Logger
   adminApiKey: string | undefined
   themeIds: string[]
+  /** issue 8: theme labels for the dashboard; the ids when absent. */
+  themeLabels?: Array<{ id: string; label: string }>
   now: () => Date
   port: number
   host: string
@@ -65,6 +67,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     logger,
     adminApiKey: options.adminApiKey,
     themeIds: options.themeIds,
+    ...(options.themeLabels && { themeLabels: options.themeLabels }),
     locationIds: () => listLocationIds(db),
     now: options.now,
     republish,

@@ -10,6 +10,9 @@ import { runDemo } from './commands/demo.ts'
 import { runEval } from './commands/eval.ts'
 import { describeImport, runImport } from './commands/import.ts'
 import { runTag } from './commands/tag.ts'
+import { rebuildDashboardRollups } from '../services/rollups.ts'
+import { exportPractice } from '../services/export-practice.ts'
+import { runExport } from './commands/export.ts'
 import { closeRuntime, onShutdown, openRedis, openRuntime, systemClock } from './runtime.ts'
 
 const program = new Command()
@@ -79,6 +82,7 @@ program
       logger: runtime.logger,
       adminApiKey: runtime.config.adminApiKey,
       themeIds: runtime.analyzer.pack.themes.map((t) => t.id),
+      themeLabels: runtime.analyzer.pack.themes.map((t) => ({ id: t.id, label: t.label })),
       now: systemClock,
       port: runtime.config.port,
       host: runtime.config.host,
@@ -140,6 +144,37 @@ program
   .action(async (file: string) => {
     const report = await runEval(file, createTagger(chiropracticPack))
     console.log(JSON.stringify(report, null, 2))
+  })
+
+// ---- issue 8: dashboard rollups and the practice's data export ----
+program
+  .command('rollups')
+  .description('dashboard rollup tables')
+  .command('rebuild')
+  .description('recompute the dashboard rollups from the reviews; reports rows the incremental updates had differently')
+  .action(() => {
+    const db = openDatabase(config().databaseFile)
+    try {
+      migrateDatabase(db)
+      console.log(JSON.stringify(rebuildDashboardRollups(db)))
+    } finally {
+      closeDatabase(db)
+    }
+  })
+
+program
+  .command('export')
+  .description("the whole practice's data as one JSON document (reviews, revisions, themes, testimonials, collections, imports, audit log)")
+  .option('--out <file>', 'write to a file instead of standard output')
+  .action(async (options: { out?: string }) => {
+    const db = openDatabase(config().databaseFile)
+    try {
+      migrateDatabase(db)
+      const counts = await runExport((out) => exportPractice(db, out, systemClock()), options.out)
+      process.stderr.write(`exported ${Object.entries(counts).map(([table, n]) => `${table} ${n}`).join(', ')}\n`)
+    } finally {
+      closeDatabase(db)
+    }
   })
 
 program.parseAsync().catch((error: Error) => {

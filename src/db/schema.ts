@@ -29,11 +29,15 @@ export const reviews = sqliteTable(
     contentHash: text('content_hash').notNull(),
     status: text('status', { enum: ['active', 'removed'] }).notNull().default('active'),
     analyzedHash: text('analyzed_hash'),
+    // issue 8 (dashboard): when the practice's reply was posted; null = not answered yet. Filled by the Google sync.
+    replyTime: text('reply_time'),
   },
   (t) => [
     uniqueIndex('reviews_source_external').on(t.source, t.externalId),
     index('reviews_location_created').on(t.locationId, t.createdAt, t.id),
     index('reviews_location_rating').on(t.locationId, t.rating, t.createdAt, t.id),
+    // issue 8 (dashboard): reviews still waiting for a reply, oldest first.
+    index('reviews_location_reply').on(t.locationId, t.replyTime, t.createdAt),
   ],
 )
 
@@ -166,3 +170,61 @@ export const auditLog = sqliteTable('audit_log', {
   after: text('after'),
 })
 
+
+// ---- issue 8: owner dashboard ---------------------------------------------------------------
+
+/**
+ * Active reviews per location, per day ('2026-11-25') and per month ('2026-11') of their createTime
+ * (UTC), per star rating. Kept in the same transaction as the review writes; `plaudit rollups
+ * rebuild` recomputes it from the reviews and must give the same rows.
+ */
+export const rollupReviewCounts = sqliteTable(
+  'rollup_review_counts',
+  {
+    locationId: text('location_id').notNull(),
+    grain: text('grain', { enum: ['day', 'month'] }).notNull(),
+    period: text('period').notNull(),
+    rating: integer('rating').notNull(),
+    reviews: integer('reviews').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.grain, t.period, t.rating] }),
+    // Covering: a dashboard read never leaves the index (the bench's 1M-review trend depends on it).
+    index('rollup_review_counts_read').on(t.locationId, t.grain, t.period, t.rating, t.reviews),
+  ],
+)
+
+/** Active reviews mentioning a theme, by the review-level polarity (review_themes), per day and month. */
+export const rollupThemeCounts = sqliteTable(
+  'rollup_theme_counts',
+  {
+    locationId: text('location_id').notNull(),
+    grain: text('grain', { enum: ['day', 'month'] }).notNull(),
+    period: text('period').notNull(),
+    theme: text('theme').notNull(),
+    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed'] }).notNull(),
+    reviews: integer('reviews').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.grain, t.period, t.theme, t.polarity] }),
+    index('rollup_theme_counts_read').on(t.locationId, t.grain, t.period, t.theme, t.polarity, t.reviews),
+  ],
+)
+
+/**
+ * Health of each source of a location, as the dashboard shows it. The import source is read from
+ * import_runs; the Google sync (issue 4) writes one row per (location, source) here after each run.
+ */
+export const sourceSyncState = sqliteTable(
+  'source_sync_state',
+  {
+    locationId: text('location_id').notNull(),
+    source: text('source').notNull(),
+    lastAttemptAt: text('last_attempt_at'),
+    lastSuccessAt: text('last_success_at'),
+    needsReauth: integer('needs_reauth', { mode: 'boolean' }).notNull().default(false),
+    lastError: text('last_error'),
+    consecutiveErrors: integer('consecutive_errors').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.source] })],
+)

@@ -36,6 +36,7 @@ export async function startPipeline(db: Db, prefix: string, now: () => Date): Pr
     logger: silentLogger,
     adminApiKey: ADMIN_KEY,
     themeIds: chiropracticPack.themes.map((t) => t.id),
+    themeLabels: chiropracticPack.themes.map((t) => ({ id: t.id, label: t.label })),
     now,
     port: 0,
     host: '127.0.0.1',

@@ -75,12 +75,14 @@ export async function runDemo(): Promise<void> {
     logger,
     adminApiKey: config.adminApiKey,
     themeIds: runtime.analyzer.pack.themes.map((t) => t.id),
+    themeLabels: runtime.analyzer.pack.themes.map((t) => ({ id: t.id, label: t.label })),
     now: systemClock,
     port: config.port,
     host: config.host,
     ratingStructuredData: config.ratingStructuredData,
   })
   say(`\nPlaudit is running: ${api.url}  (Ctrl+C to stop)`)
+  say(`Owner dashboard: ${api.url}/app/dashboard`)
 
   onShutdown(logger, async () => {
     await api.close()

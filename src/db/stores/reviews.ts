@@ -5,6 +5,7 @@ import type { Db } from '../database.ts'
 import { reviewIdFor } from '../ids.ts'
 import { reviews } from '../schema.ts'
 import { eq } from 'drizzle-orm'
+import { RollupWriter } from './rollups.ts'
 
 export interface UpsertOutcome {
   inserted: number
@@ -57,9 +58,13 @@ export class ReviewStore {
   private readonly insertRevision: Statement
   private readonly upsertTransaction: (locationId: string, inputs: ReviewInput[], now: string) => UpsertOutcome
   private readonly saveTransaction: (analyses: AnalysisToSave[], packId: string, packVersion: number) => number
+  private readonly removeTransaction: (ids: string[], now: string) => number
+  /** Dashboard rollups (issue 8), written in the same transactions as the reviews and themes. */
+  private readonly rollups: RollupWriter
 
   constructor(private readonly db: Db) {
     const sqlite = db.$client
+    this.rollups = new RollupWriter(sqlite)
     this.findExisting = sqlite.prepare('select id, content_hash, revision, status from reviews where id = ?')
     this.insertReview = sqlite.prepare(
       `insert into reviews (id, location_id, source, external_id, author, rating, text, url, created_at, updated_at, revision, content_hash, status)
@@ -75,8 +80,12 @@ export class ReviewStore {
     )
     // BEGIN IMMEDIATE: a transaction that reads and then writes would otherwise fail at once with
     // SQLITE_BUSY when another process wrote in between; taking the write lock first lets it wait.
-    const upsert = sqlite.transaction((locationId: string, inputs: ReviewInput[], now: string) => this.upsertEach(locationId, inputs, now))
-    this.upsertTransaction = (...args) => upsert.immediate(...args)
+    const upsert = sqlite.transaction((locationId: string, inputs: ReviewInput[], now: string) => {
+      const outcome = this.upsertEach(locationId, inputs, now)
+      this.rollups.flush()
+      return outcome
+    })
+    this.upsertTransaction = (...args) => this.discardingOnError(() => upsert.immediate(...args))
 
     const deleteMentions = sqlite.prepare('delete from mentions where review_id = ?')
     const deleteThemes = sqlite.prepare('delete from review_themes where review_id = ?')
@@ -90,17 +99,52 @@ export class ReviewStore {
       for (const analysis of analyses) {
         // A review edited since it was read is left for the job its edit enqueued.
         if (markAnalyzed.run(`${packId}@${packVersion}:${analysis.contentHash}`, analysis.reviewId, analysis.contentHash).changes === 0) continue
+        const before = this.rollups.contributionOf(analysis.reviewId)
         deleteMentions.run(analysis.reviewId)
         deleteThemes.run(analysis.reviewId)
         for (const m of analysis.result.mentions) {
           insertMention.run(analysis.reviewId, m.theme, m.polarity, m.start, m.end, m.score, packId, packVersion)
         }
         for (const [theme, polarity] of Object.entries(analysis.result.themes)) insertTheme.run(analysis.reviewId, theme, polarity)
+        this.rollups.replace(before, this.rollups.contributionOf(analysis.reviewId))
         saved++
       }
+      this.rollups.flush()
       return saved
     })
-    this.saveTransaction = (...args) => save.immediate(...args)
+    this.saveTransaction = (...args) => this.discardingOnError(() => save.immediate(...args))
+
+    const markRemoved = sqlite.prepare(`update reviews set status = 'removed', updated_at = ? where id = ? and status = 'active'`)
+    const remove = sqlite.transaction((ids: string[], now: string) => {
+      let removed = 0
+      for (const id of ids) {
+        const before = this.rollups.contributionOf(id)
+        if (markRemoved.run(now, id).changes === 0) continue
+        this.rollups.replace(before, null)
+        removed++
+      }
+      this.rollups.flush()
+      return removed
+    })
+    this.removeTransaction = (...args) => this.discardingOnError(() => remove.immediate(...args))
+  }
+
+  /** A rolled-back transaction leaves no rollup changes waiting for the next one. */
+  private discardingOnError<T>(run: () => T): T {
+    try {
+      return run()
+    } catch (error) {
+      this.rollups.discard()
+      throw error
+    }
+  }
+
+  /**
+   * Marks reviews as removed at their source (a full sync no longer finds them); they leave every
+   * dashboard figure in the same transaction. Returns how many were active before.
+   */
+  markRemoved(ids: string[], now: Date): number {
+    return this.removeTransaction(ids, now.toISOString())
   }
 
   upsertBatch(locationId: string, inputs: ReviewInput[], now: Date): UpsertOutcome {
@@ -128,12 +172,15 @@ export class ReviewStore {
       }
       if (!existing) {
         this.insertReview.run(values)
+        this.rollups.addNewReview(locationId, values.createdAt, input.rating)
         this.insertRevision.run(id, 1, hash, input.rating, input.text, now)
         outcome.inserted++
         outcome.changedIds.push(id)
       } else if (existing.content_hash !== hash || existing.status !== 'active') {
         const revision = existing.content_hash === hash ? existing.revision : existing.revision + 1
+        const before = this.rollups.contributionOf(id)
         this.reviseReview.run({ ...values, revision })
+        this.rollups.replace(before, this.rollups.contributionOf(id))
         this.insertRevision.run(id, revision, hash, input.rating, input.text, now)
         outcome.revised++
         outcome.changedIds.push(id)
@@ -142,6 +189,11 @@ export class ReviewStore {
       }
     }
     return outcome
+  }
+
+  /** When the practice's reply was posted (null: none, or deleted). Written by the Google sync; the dashboard reads it. */
+  recordReply(reviewId: string, replyTime: Date | null): void {
+    this.db.$client.prepare('update reviews set reply_time = ? where id = ?').run(replyTime?.toISOString() ?? null, reviewId)
   }
 
   forAnalysis(ids: string[]): ReviewForAnalysis[] {
