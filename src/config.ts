@@ -16,6 +16,8 @@ const environmentSchema = z.object({
   PLAUDIT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   PLAUDIT_ANALYZE_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
   PATH: z.string().default(''),
+  // Issue 6: `Secure` on the session cookie; on by default in production (serve it behind TLS).
+  PLAUDIT_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -31,6 +33,7 @@ export type Config = {
   workerConcurrency: number
   analyzeBatchSize: number
   logLevel: string
+  secureCookies: boolean
   /** Where the demo looks for a redis-server to start when none answers. */
   executablePath: string[]
 }
@@ -61,6 +64,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     workerConcurrency: e.PLAUDIT_WORKER_CONCURRENCY,
     analyzeBatchSize: e.PLAUDIT_ANALYZE_BATCH_SIZE,
     logLevel: e.LOG_LEVEL,
+    secureCookies: e.PLAUDIT_SECURE_COOKIES === undefined ? e.NODE_ENV === 'production' : e.PLAUDIT_SECURE_COOKIES === 'true',
     executablePath: e.PATH.split(':').filter(Boolean),
   }
 }

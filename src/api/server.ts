@@ -9,6 +9,7 @@ import { publishFeed } from '../services/feed-publisher.ts'
 import { createApp } from './app.ts'
 import { loadPublicAssets } from './assets.ts'
 import { FeedCache } from './feed-cache.ts'
+import { DEFAULT_LOGIN_LIMITS, redisLoginLimiter, type LoginLimits } from './login-limiter.ts'
 import { createPublicHandler } from './public-handler.ts'
 
 export interface ApiServerOptions {
@@ -21,6 +22,9 @@ export interface ApiServerOptions {
   now: () => Date
   port: number
   host: string
+  /** Issue 6: `Secure` session cookies (behind TLS) and the login limits (tests lower them). */
+  secureCookies?: boolean
+  loginLimits?: LoginLimits
 }
 
 export interface RunningApi {
@@ -67,6 +71,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     locationIds: () => listLocationIds(db),
     now: options.now,
     republish,
+    loginLimiter: redisLoginLimiter(redis, options.prefix, options.loginLimits ?? DEFAULT_LOGIN_LIMITS),
+    secureCookies: options.secureCookies ?? false,
   })
   const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
   const server = createServer((req, res) => {

@@ -5,10 +5,12 @@ import { createTagger } from '../domain/themes/tagger.ts'
 import { closeDatabase, migrateDatabase, openDatabase } from '../db/database.ts'
 import { config } from '../config.ts'
 import { runWorker } from '../workers/run.ts'
+import { JobQueue } from '../jobs/queue.ts'
 import { runDemo } from './commands/demo.ts'
 import { runEval } from './commands/eval.ts'
 import { describeImport, runImport } from './commands/import.ts'
 import { runTag } from './commands/tag.ts'
+import { runUsersAdd } from './commands/users.ts'
 import { closeRuntime, onShutdown, openRedis, openRuntime, systemClock } from './runtime.ts'
 
 const program = new Command()
@@ -57,8 +59,12 @@ program
       now: systemClock,
     })
     worker.on('ready', () => runtime.logger.info({ prefix: runtime.config.queuePrefix }, 'worker ready'))
+    // Issue 6: an expired patient authorization takes the name off the feed within a minute.
+    const scheduler = new JobQueue(redis, runtime.config.queuePrefix)
+    scheduler.scheduleEvery('expire-authorizations', 60_000, {}).catch((error: Error) => runtime.logger.warn({ err: error.message }, 'could not schedule expire-authorizations'))
     onShutdown(runtime.logger, async () => {
       await worker.close()
+      await scheduler.close()
       await redis.quit()
       closeRuntime(runtime)
     })
@@ -80,6 +86,7 @@ program
       now: systemClock,
       port: runtime.config.port,
       host: runtime.config.host,
+      secureCookies: runtime.config.secureCookies,
     })
     runtime.logger.info({ url: api.url }, 'listening')
     console.log(`listening on ${api.url}`)
@@ -111,6 +118,18 @@ program
   .action(async (file: string) => {
     const report = await runEval(file, createTagger(chiropracticPack))
     console.log(JSON.stringify(report, null, 2))
+  })
+
+// Issue 6: accounts
+const usersCommand = program.command('users').description('manage accounts (owners and marketing)')
+usersCommand
+  .command('add')
+  .description('add a user; the password is asked for (hidden), or read from --password-file')
+  .requiredOption('--email <email>', 'their e-mail address, used to sign in')
+  .requiredOption('--role <role>', 'owner or marketing')
+  .option('--password-file <file>', 'read the password from this file (first line) instead of asking')
+  .action(async (options: { email: string; role: string; passwordFile?: string }) => {
+    process.exitCode = await runUsersAdd(options)
   })
 
 program.parseAsync().catch((error: Error) => {

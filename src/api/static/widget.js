@@ -19,12 +19,16 @@ blockquote{margin:.25rem 0}.meta{font-size:.85em;color:var(--plaudit-muted,#5260
 
   class PlauditReviews extends HTMLElement {
     async connectedCallback() {
-      const root = this.shadowRoot || this.attachShadow({ mode: 'open' })
       const slug = this.getAttribute('collection') || ''
       if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(slug)) return
       const response = await fetch(`${base}api/public/v1/collections/${slug}`, { credentials: 'omit' })
       if (!response.ok) return
-      const feed = await response.json()
+      this.feed = await response.json()
+    }
+
+    // The curation workspace sets a feed directly to preview it exactly as it will be shown.
+    set feed(feed) {
+      const root = this.shadowRoot || this.attachShadow({ mode: 'open' })
       const section = el('section')
       section.setAttribute('aria-label', feed.label)
       section.append(el('style', css), el('p', feed.label, 'label'))

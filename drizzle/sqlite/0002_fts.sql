@@ -1,0 +1,18 @@
+-- Curation search: an FTS5 index over review text, kept by triggers (drizzle-kit cannot express virtual tables).
+-- External content: the index stores no second copy of the text; rowid is the reviews table's rowid.
+CREATE VIRTUAL TABLE `reviews_fts` USING fts5(`text`, content='reviews', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');
+--> statement-breakpoint
+INSERT INTO `reviews_fts`(`rowid`, `text`) SELECT `rowid`, `text` FROM `reviews`;
+--> statement-breakpoint
+CREATE TRIGGER `reviews_fts_insert` AFTER INSERT ON `reviews` BEGIN
+  INSERT INTO `reviews_fts`(`rowid`, `text`) VALUES (new.`rowid`, new.`text`);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `reviews_fts_delete` AFTER DELETE ON `reviews` BEGIN
+  INSERT INTO `reviews_fts`(`reviews_fts`, `rowid`, `text`) VALUES ('delete', old.`rowid`, old.`text`);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `reviews_fts_update` AFTER UPDATE OF `text` ON `reviews` BEGIN
+  INSERT INTO `reviews_fts`(`reviews_fts`, `rowid`, `text`) VALUES ('delete', old.`rowid`, old.`text`);
+  INSERT INTO `reviews_fts`(`rowid`, `text`) VALUES (new.`rowid`, new.`text`);
+END;
