@@ -22,7 +22,7 @@ import {
 } from '../db/stores/accounts.ts'
 import { recordAudit } from '../db/stores/audit.ts'
 import { NotFoundError, RuleViolationError, TooManyAttemptsError, UnauthenticatedError } from './errors.ts'
-import { DECOY_HASH, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts'
+import { DECOY_HASH, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword, type ScryptCost } from './passwords.ts'
 
 export type { ApiKeyRecord, User }
 
@@ -40,12 +40,13 @@ export const SESSION_HOURS = 12
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url')
 const normalizeEmail = (email: string) => email.trim().toLowerCase()
 
-export async function addUser(db: Db, params: { email: string; role: Role; password: string }, actor: string, now: Date): Promise<User> {
+/** `passwordCost` lowers scrypt's cost in tests only; production uses the OWASP default. */
+export async function addUser(db: Db, params: { email: string; role: Role; password: string; passwordCost?: ScryptCost }, actor: string, now: Date): Promise<User> {
   const email = normalizeEmail(params.email)
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new RuleViolationError(`email: not an e-mail address (got ${JSON.stringify(params.email)})`)
   if (params.password.length < MIN_PASSWORD_LENGTH) throw new RuleViolationError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`)
   if (findUserByEmail(db, email)) throw new RuleViolationError(`a user with e-mail ${email} already exists`)
-  const user = insertUser(db, { email, role: params.role, passwordHash: await hashPassword(params.password), now })
+  const user = insertUser(db, { email, role: params.role, passwordHash: await hashPassword(params.password, params.passwordCost), now })
   recordAudit(db, { at: now, actor, action: 'user.add', subject: user.id, after: { email, role: user.role } })
   return user
 }
