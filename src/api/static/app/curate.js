@@ -60,8 +60,17 @@ function selectionOffsets(textNode) {
   return { start, end: start + range.toString().length }
 }
 
+// A click on "Use selection" may collapse the selection first: keep the last one made in each review.
+const lastSelection = new WeakMap()
+document.addEventListener('selectionchange', () => {
+  const node = document.getSelection()?.anchorNode
+  const text = (node?.nodeType === Node.TEXT_NODE ? node.parentElement : node)?.closest?.('.text')
+  const offsets = text && selectionOffsets(text)
+  if (offsets) lastSelection.set(text, offsets)
+})
+
 async function useSelection(review, textNode) {
-  const offsets = selectionOffsets(textNode)
+  const offsets = selectionOffsets(textNode) || lastSelection.get(textNode)
   if (!offsets) return say('Select some words of this review first.')
   try {
     const { feed } = await api('POST', '/api/v1/testimonials/preview', { reviewId: review.id, ...offsets })
@@ -164,8 +173,10 @@ async function search(event) {
   }
 }
 
+const knownCollections = new Set()
 async function loadCollections() {
   const { collections } = await api('GET', '/api/v1/collections')
+  for (const c of collections) knownCollections.add(c.slug)
   document.getElementById('collection-list').replaceChildren(...collections.map((c) => new Option(c.title, c.slug)))
 }
 
@@ -240,10 +251,10 @@ document.getElementById('add').addEventListener('submit', async (event) => {
   try {
     const { testimonial } = await api('POST', '/api/v1/testimonials', excerpt)
     let existing = { title: slug, ids: [] }
-    try {
+    if (knownCollections.has(slug)) {
       const view = await api('GET', `/api/v1/collections/${slug}`)
       existing = { title: view.title, ids: view.items.map((i) => i.testimonial.id) }
-    } catch {}
+    }
     await putOrder(slug, existing.title, [...existing.ids, testimonial.id])
     await loadCollections()
     excerptStatus.textContent = `Added to ${slug} as a draft: publish it in the collection.`
@@ -252,7 +263,7 @@ document.getElementById('add').addEventListener('submit', async (event) => {
   }
 })
 document.getElementById('add').querySelector('input').addEventListener('change', (event) => {
-  if (/^[a-z0-9][a-z0-9-]{0,63}$/.test(event.target.value)) showCollection(event.target.value).catch(() => undefined)
+  if (knownCollections.has(event.target.value)) showCollection(event.target.value).catch(fail)
 })
 document.getElementById('logout').addEventListener('click', async () => {
   await api('DELETE', '/api/v1/session').catch(() => undefined)
