@@ -22,6 +22,7 @@ import { curateDemoCollections } from '../src/services/demo-collections.ts'
 import { publishFeed } from '../src/services/feed-publisher.ts'
 import { importReviews } from '../src/services/import-reviews.ts'
 import { seededRandom, syntheticReview, writeSyntheticCsv } from './synthetic.ts'
+import { measureCurationSearch } from './curation-search.ts'
 
 const { values: options } = parseArgs({
   options: {
@@ -30,6 +31,7 @@ const { values: options } = parseArgs({
     seed: { type: 'string', default: '42' },
     seconds: { type: 'string', default: '5' },
     'skip-memory': { type: 'boolean', default: false },
+    'search-reviews': { type: 'string', default: '100000' },
   },
 })
 const REVIEWS = Number(options.reviews)
@@ -191,6 +193,9 @@ async function main() {
     log(`feed vs bare node:http, autocannon 50 connections, ${SECONDS}s per run, best of 2`)
     const feed = await measureFeed(pipeline.dbFile, redisUrl)
     const widgetGzipBytes = gzipSync(readFileSync(join(ROOT, 'src/api/static/widget.js')), { level: 9 }).length
+    const searchReviews = Number(options['search-reviews'])
+    log(`curation search: ${searchReviews} synthetic reviews, tagged; FTS5 words, theme, polarity, stars, dates, source`)
+    const search = await measureCurationSearch(dir, searchReviews, SEED)
     let memory: Record<string, number> = {}
     if (!options['skip-memory']) {
       log(`import memory: 10 MB and 100 MB CSV files, JS heap capped at ${IMPORT_HEAP_CAP_MB} MB, peak RSS of the importing process`)
@@ -208,6 +213,9 @@ async function main() {
       feed304Ratio: Number(feed.feed304Ratio.toFixed(3)),
       feedBytes: feed.feedBytes,
       widgetGzipBytes,
+      curationSearchP50Ms: Number(search.curationSearchP50Ms.toFixed(2)),
+      curationSearchP95Ms: Number(search.curationSearchP95Ms.toFixed(2)),
+      curationSearchReviews: search.curationSearchReviews,
       ...Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(v)])),
       reviews: REVIEWS,
       seed: SEED,
@@ -221,6 +229,8 @@ async function main() {
       ['feed ratio 200', `${figures.feedRatio}`, '≥ 0.7'],
       ['feed ratio 304', `${figures.feed304Ratio}`, '≥ 0.7'],
       ['widget.js gzipped', `${figures.widgetGzipBytes} bytes`, '≤ 10 KB'],
+      [`curation search p50, ${figures.curationSearchReviews} reviews`, `${figures.curationSearchP50Ms} ms`, ''],
+      [`curation search p95, ${figures.curationSearchReviews} reviews`, `${figures.curationSearchP95Ms} ms`, '≤ 30 ms'],
     ]
     if (memory.importPeakRssMb100MB !== undefined) {
       rows.push([`import peak RSS, 10 MB file, heap cap ${IMPORT_HEAP_CAP_MB} MB`, `${Math.round(memory.importPeakRssMb10MB!)} MB`, ''])

@@ -16,3 +16,6 @@ CREATE TRIGGER `reviews_fts_update` AFTER UPDATE OF `text` ON `reviews` BEGIN
   INSERT INTO `reviews_fts`(`reviews_fts`, `rowid`, `text`) VALUES ('delete', old.`rowid`, old.`text`);
   INSERT INTO `reviews_fts`(`rowid`, `text`) VALUES (new.`rowid`, new.`text`);
 END;
+--> statement-breakpoint
+-- Newest-first walks for the curation search when a filter matches many reviews (see curation-search.ts).
+CREATE INDEX `reviews_created` ON `reviews` (`created_at`, `id`);

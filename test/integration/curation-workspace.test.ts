@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reviewIdFor } from '../../src/db/ids.ts'
 import { listThemeCorrections } from '../../src/db/stores/review-moderation.ts'
+import { searchForCuration } from '../../src/db/stores/curation-search.ts'
 import { rebuildFeedsWithExpiredAuthorizations } from '../../src/services/authorizations.ts'
 import { createHandlers } from '../../src/workers/handlers.ts'
 import { createAnalyzer } from '../../src/services/analyze-reviews.ts'
@@ -86,6 +87,15 @@ describe('the curation workspace API', () => {
     expect((await search('from=2025-03-01&to=2025-04-01')).map((r) => r.id).sort()).toEqual([id('w1'), id('w2')].sort())
     expect((await search('source=google-business-profile'))).toEqual([])
     expect((await call(mia, 'GET', '/api/v1/curation/search?stars=6')).status).toBe(400)
+  })
+
+  it('gives the same page whichever plan the search picks (few matches: start from them; many: walk newest first)', () => {
+    for (const query of [{ words: 'rushed' }, { theme: 'never-rushed', polarity: 'positive' as const }, { words: 'rushed', stars: [1, 5] }, { theme: 'posture' }]) {
+      const driven = searchForCuration(temp.db, { ...query, includeHidden: true, limit: 2 }).map((r) => r.id)
+      const walked = searchForCuration(temp.db, { ...query, includeHidden: true, limit: 2, driveLimit: 0 }).map((r) => r.id)
+      expect(walked, JSON.stringify(query)).toEqual(driven)
+      expect(driven.length, JSON.stringify(query)).toBeGreaterThan(0)
+    }
   })
 
   it('records confirmed, rejected and added themes where the theme engine can learn from them', async () => {

@@ -13,6 +13,8 @@ export interface CurationSearchParams {
   source?: SourceId
   includeHidden: boolean
   limit: number
+  /** Tests set it to 0 to force the newest-first walk. */
+  driveLimit?: number
 }
 
 export interface CurationHit {
@@ -35,24 +37,42 @@ export function ftsQuery(words: string): string | null {
   return tokens.length === 0 ? null : tokens.map((t) => `"${t}"`).join(' ')
 }
 
+/** Above this many candidate reviews, walking newest-first beats fetching and sorting them all (≈ √(50·N) at 100k). */
+const DRIVE_LIMIT = 2500
+
+function countMatches(db: Db, match: string, limit: number): number {
+  return (db.$client.prepare('select count(*) as n from (select rowid from reviews_fts where reviews_fts match ? limit ?)').get(match, limit + 1) as { n: number }).n
+}
+
+function countThemed(db: Db, params: CurationSearchParams, limit: number): number {
+  const conditions: string[] = []
+  const args: Array<string | number> = []
+  if (params.theme !== undefined) conditions.push('theme = ?'), args.push(params.theme)
+  if (params.polarity !== undefined) conditions.push('polarity = ?'), args.push(params.polarity)
+  return (db.$client.prepare(`select count(*) as n from (select 1 from review_themes where ${conditions.join(' and ')} limit ?)`).get(...args, limit + 1) as { n: number }).n
+}
+
 /**
  * The curation workspace's search: FTS5 for words, the review_themes index for theme and polarity,
  * newest first. One query for the page of reviews, then one each for chips, evidence and hides.
  */
 export function searchForCuration(db: Db, params: CurationSearchParams): CurationHit[] {
+  const match = params.words === undefined ? undefined : ftsQuery(params.words)
+  if (match === null) return []
+  const themed = params.theme !== undefined || params.polarity !== undefined
   const where: string[] = ["r.status = 'active'"]
   const args: Array<string | number> = []
-  if (params.words !== undefined) {
-    const match = ftsQuery(params.words)
-    if (match === null) return []
-    where.push('r.rowid in (select rowid from reviews_fts where reviews_fts match ?)')
-    args.push(match)
-  }
-  if (params.theme !== undefined || params.polarity !== undefined) {
+  // Two plans, chosen by how many reviews the words (or the theme) match, counted first on their own
+  // indexes: a few, and SQLite starts from those and sorts them; many, and it walks the reviews
+  // newest first and stops at the page size. Either way a page costs a few thousand row visits at most.
+  const limit = params.driveLimit ?? DRIVE_LIMIT
+  const drive = (match !== undefined && countMatches(db, match, limit) <= limit) || (match === undefined && themed && countThemed(db, params, limit) <= limit)
+  if (match !== undefined) where.push('r.rowid in (select rowid from reviews_fts where reviews_fts match ?)'), args.push(match)
+  if (themed) {
     const conditions = ['t.review_id = r.id']
     if (params.theme !== undefined) conditions.push('t.theme = ?'), args.push(params.theme)
     if (params.polarity !== undefined) conditions.push('t.polarity = ?'), args.push(params.polarity)
-    where.push(`exists (select 1 from review_themes t where ${conditions.join(' and ')})`)
+    where.push(match === undefined && drive ? `r.id in (select t.review_id from review_themes t where ${conditions.slice(1).join(' and ')})` : `exists (select 1 from review_themes t where ${conditions.join(' and ')})`)
   }
   if (params.stars && params.stars.length > 0) where.push(`r.rating in (${params.stars.map(() => '?').join(',')})`), args.push(...params.stars)
   if (params.from !== undefined) where.push('r.created_at >= ?'), args.push(params.from)
@@ -62,7 +82,7 @@ export function searchForCuration(db: Db, params: CurationSearchParams): Curatio
   const rows = db.$client
     .prepare(
       `select r.id, r.location_id as locationId, r.source, r.author, r.rating, r.text, r.url, r.created_at as createdAt
-       from reviews r where ${where.join(' and ')} order by r.created_at desc, r.id desc limit ?`,
+       from reviews r ${drive ? '' : 'indexed by reviews_created'} where ${where.join(' and ')} order by r.created_at desc, r.id desc limit ?`,
     )
     .all(...args, params.limit) as Array<Omit<CurationHit, 'themes' | 'evidence' | 'hidden'>>
   if (rows.length === 0) return []
