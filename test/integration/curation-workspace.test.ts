@@ -120,6 +120,9 @@ describe('the curation workspace API', () => {
     expect((await search('q=watches'))[0]!.hidden).toMatchObject({ reason: 'spam', actor: 'user:mia@clinic.test' })
     // Ratings hide nothing: the one-star review is still listed.
     expect((await search('stars=1&hidden=exclude')).map((r) => r.id)).toEqual([id('w2')])
+    const listed = (await (await fetch(`${base}/api/v1/locations/clinic/reviews?limit=100`)).json()) as { reviews: Array<{ id: string }> }
+    expect(listed.reviews.map((r) => r.id)).not.toContain(id('w4'))
+    expect(listed.reviews.map((r) => r.id)).toContain(id('w2'))
     const audit = (await call<{ entries: Array<{ action: string; actor: string; at: string; subject: string; after: unknown }> }>(owner, 'GET', '/api/v1/audit')).body.entries
     expect(audit.find((e) => e.action === 'review.hide')).toEqual(expect.objectContaining({ actor: 'user:mia@clinic.test', at: clock.toISOString(), subject: id('w4'), after: { reason: 'spam' } }))
   })
