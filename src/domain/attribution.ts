@@ -31,15 +31,3 @@ export function attributionFor(author: string | null, authorization: PatientAuth
   return isAuthorizationValid(authorization, now) ? shortName(author) : VERIFIED_PATIENT
 }
 
-/**
- * The first moment after `now` at which one of these authorizations stops being valid, or null.
- * A feed showing names is due for a rebuild then (see services/authorizations.ts).
- */
-export function nextAuthorizationLapse(authorizations: Array<PatientAuthorization | null>, now: Date): Date | null {
-  let next: Date | null = null
-  for (const a of authorizations) {
-    if (!a || !isAuthorizationValid(a, now)) continue
-    for (const at of [a.expiresAt, a.revokedAt]) if (at && at > now && (!next || at < next)) next = at
-  }
-  return next
-}

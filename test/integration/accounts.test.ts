@@ -72,6 +72,12 @@ describe('accounts, sessions, roles and API keys', () => {
     expect(withToken.status).toBe(201)
   })
 
+  it('refuses a sign-in posted from another site', async () => {
+    const response = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify({ email: 'mia@clinic.test', password: PASSWORD }) })
+    expect(response.status).toBe(403)
+    expect(response.headers.getSetCookie()).toEqual([])
+  })
+
   it('signs out: the cookie is cleared and the session no longer works', async () => {
     const session = await signIn(base, 'mia@clinic.test')
     const out = await fetch(`${base}/api/v1/session`, asSession(session, 'DELETE'))

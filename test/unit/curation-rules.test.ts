@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { can, HIDE_REASONS, satisfies } from '../../src/domain/access.ts'
-import { attributionFor, nextAuthorizationLapse } from '../../src/domain/attribution.ts'
+import { attributionFor } from '../../src/domain/attribution.ts'
 import { csvCell, csvLine } from '../../src/domain/csv.ts'
 import { ftsQuery } from '../../src/db/stores/curation-search.ts'
 
@@ -27,10 +27,6 @@ describe('patient authorization', () => {
     expect(attributionFor('Myra Kowalski', signed, new Date('2026-03-01T00:00:00Z'))).toBe('Myra K.')
     expect(attributionFor('Myra Kowalski', signed, new Date('2026-06-01T00:00:00Z'))).toBe('Verified patient')
     expect(attributionFor('Myra Kowalski', { ...signed, revokedAt: new Date('2026-02-01T00:00:00Z') }, new Date('2026-03-01T00:00:00Z'))).toBe('Verified patient')
-  })
-  it('tells when the next name must come off a feed', () => {
-    expect(nextAuthorizationLapse([signed, null], new Date('2026-03-01T00:00:00Z'))).toEqual(signed.expiresAt)
-    expect(nextAuthorizationLapse([signed], new Date('2026-07-01T00:00:00Z'))).toBeNull()
   })
 })
 

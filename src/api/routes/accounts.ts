@@ -49,6 +49,9 @@ export function accountRoutes({ db, now, limiter, secureCookies, requireRole }: 
   router.post(
     '/session',
     handle(async (req, res) => {
+      // Login CSRF: a browser names the page that sent the form; only our own pages may sign in.
+      const origin = req.get('origin')
+      if (origin && URL.parse(origin)?.host !== req.get('host')) throw new HttpError(403, 'csrf', `sign-in from another site (${origin}) is refused`)
       const input = parseOr400(loginInput, (req.body ?? {}) as Record<string, unknown>)
       const session = await login(db, limiter, { ...input, address: req.ip ?? req.socket.remoteAddress ?? 'unknown' }, now())
       res.set('set-cookie', cookie(session.token, SESSION_HOURS * 3600))
