@@ -32,6 +32,14 @@ const auditQuery = z.strictObject({
   limit: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(1).max(100_000)).default(1000),
 })
 
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host
+  } catch {
+    return null // "null" and other opaque origins are never ours
+  }
+}
+
 export interface AccountDependencies {
   db: Db
   now: () => Date
@@ -51,7 +59,7 @@ export function accountRoutes({ db, now, limiter, secureCookies, requireRole }: 
     handle(async (req, res) => {
       // Login CSRF: a browser names the page that sent the form; only our own pages may sign in.
       const origin = req.get('origin')
-      if (origin && URL.parse(origin)?.host !== req.get('host')) throw new HttpError(403, 'csrf', `sign-in from another site (${origin}) is refused`)
+      if (origin && originHost(origin) !== req.get('host')) throw new HttpError(403, 'csrf', `sign-in from another site (${origin}) is refused`)
       const input = parseOr400(loginInput, (req.body ?? {}) as Record<string, unknown>)
       const session = await login(db, limiter, { ...input, address: req.ip ?? req.socket.remoteAddress ?? 'unknown' }, now())
       res.set('set-cookie', cookie(session.token, SESSION_HOURS * 3600))
