@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reviewIdFor } from '../../src/db/ids.ts'
+import { totpCode } from '../../src/services/accounts.ts'
 import { seedUser, PASSWORD } from '../support/accounts.ts'
 import { launchChromium } from '../support/browser.ts'
 import { startPipeline, type Pipeline } from '../support/pipeline.ts'
@@ -60,6 +61,7 @@ describe('the curation workspace in a real browser', () => {
     pipeline = await startPipeline(temp.db, prefix, () => NOW)
     await pipeline.importAndAnalyze(SAMPLE, 'clinic')
     await seedUser(temp.db, 'mia@clinic.test', 'marketing', NOW)
+    await seedUser(temp.db, 'owner@clinic.test', 'owner', NOW)
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
     page.on('dialog', (dialog) => {
@@ -170,5 +172,51 @@ describe('the curation workspace in a real browser', () => {
     expect(response?.status()).toBe(403)
     expect(await page.locator('h1').textContent()).toBe('Owners only')
     expect(await page.locator('#users').count()).toBe(0)
+  })
+
+  it('lets an owner invite a person, create an API key shown once, revoke it, and turn on a second factor', async () => {
+    const context = await browser.newContext()
+    const owner = await context.newPage()
+    owner.on('pageerror', (error) => pageErrors.push(error.message))
+    const signIn = async (code?: string) => {
+      await owner.goto(`${pipeline.api.url}/login?next=/app/users`)
+      await owner.getByLabel('E-mail', { exact: true }).fill('owner@clinic.test')
+      await owner.getByLabel('Password', { exact: true }).fill(PASSWORD)
+      if (code) await owner.getByLabel(/One-time code/).fill(code)
+      await owner.getByRole('button', { name: 'Sign in' }).click()
+    }
+    await signIn()
+    await owner.waitForURL('**/app/users')
+    await owner.locator('#users tr').first().waitFor()
+
+    const invite = owner.locator('#invite')
+    await invite.getByLabel('E-mail').fill('sam@clinic.test')
+    await invite.getByLabel(/First password/).fill('a long enough first password')
+    await invite.getByRole('button', { name: 'Invite' }).click()
+    await owner.locator('#users tr', { hasText: 'sam@clinic.test' }).waitFor()
+
+    await owner.locator('#new-key').getByLabel('Name').fill('site-builder')
+    await owner.getByRole('button', { name: 'Create key' }).click()
+    await expect.poll(() => owner.locator('#new-key-value').textContent()).toMatch(/plk_[\w-]{43}/)
+    const key = (await owner.locator('#new-key-value').textContent())!.match(/plk_[\w-]{43}/)![0]
+    await owner.reload()
+    await owner.locator('#keys tr', { hasText: 'site-builder' }).waitFor()
+    expect(await owner.content()).not.toContain(key)
+    await owner.getByRole('button', { name: 'Revoke key site-builder' }).click()
+    await owner.getByRole('button', { name: 'Revoke key site-builder' }).waitFor({ state: 'detached' })
+    expect((await fetch(`${pipeline.api.url}/api/v1/curation/search`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401)
+
+    await owner.getByRole('button', { name: 'Set up a second factor' }).click()
+    const secret = (await owner.locator('#totp-secret').textContent())!
+    await owner.getByLabel('Code from the app').fill(totpCode(secret, NOW))
+    await owner.getByRole('button', { name: 'Turn on' }).click()
+    await expect.poll(() => owner.locator('#totp-status').textContent()).toContain('Second factor on')
+    await owner.getByRole('button', { name: 'Sign out' }).click()
+    await owner.waitForURL('**/login')
+    await signIn()
+    await expect.poll(() => owner.locator('#login-error').textContent()).toContain('one-time code')
+    await signIn(totpCode(secret, NOW))
+    await owner.waitForURL('**/app/users')
+    await context.close()
   })
 })

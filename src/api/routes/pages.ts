@@ -111,6 +111,10 @@ export function appPages(settings: AuthSettings & { db: Db }): Router {
 <h2>API keys</h2><table><thead><tr><th>Name</th><th>Scope</th><th>Created</th><th>Revoked</th><th></th></tr></thead><tbody id="keys"></tbody></table>
 <form id="new-key"><label>Name <input name="name" required></label><label>Scope <select name="scope"><option>marketing</option><option>owner</option></select></label><button type="submit">Create key</button></form>
 <p id="new-key-value" role="status"></p>
+<h2>Second factor</h2><p>Owners may require a one-time code from an authenticator app at sign-in.</p>
+<button type="button" id="totp-start">Set up a second factor</button><div id="totp-setup" hidden><p>Add this secret to your authenticator (or open the otpauth link on your phone): <code id="totp-secret"></code></p>
+<p><a id="totp-uri" href="#">otpauth link</a></p><form id="totp-confirm"><label>Code from the app <input name="code" inputmode="numeric" pattern="\\d{6}" required autocomplete="one-time-code"></label><button type="submit">Turn on</button></form></div>
+<p id="totp-status" role="status"></p>
 <h2>Audit log</h2><p><a href="/api/v1/audit?format=csv">Download CSV</a> · <a href="/api/v1/audit?format=json">JSON</a></p><ol id="audit" class="audit"></ol>
 <p id="users-error" role="alert" class="error"></p></main>`,
       ['/app/users.js'],

@@ -77,6 +77,24 @@ async function start() {
       return loadAll()
     }, report)
   })
+  let pendingSecret = ''
+  document.getElementById('totp-start').addEventListener('click', () =>
+    api('POST', '/api/v1/users/me/totp').then(({ secret, uri }) => {
+      pendingSecret = secret
+      document.getElementById('totp-secret').textContent = secret
+      const link = document.getElementById('totp-uri')
+      if (/^otpauth:\/\//.test(uri)) link.href = uri
+      document.getElementById('totp-setup').hidden = false
+    }, report),
+  )
+  document.getElementById('totp-confirm').addEventListener('submit', (event) => {
+    event.preventDefault()
+    api('POST', '/api/v1/users/me/totp/confirm', { secret: pendingSecret, code: new FormData(event.target).get('code') }).then(() => {
+      document.getElementById('totp-setup').hidden = true
+      document.getElementById('totp-status').textContent = 'Second factor on: sign-in now asks for a code.'
+      return loadAll()
+    }, report)
+  })
   await loadAll()
 }
 start().catch(report)
