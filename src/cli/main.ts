@@ -11,6 +11,7 @@ import { runEval } from './commands/eval.ts'
 import { describeImport, runImport } from './commands/import.ts'
 import { runTag } from './commands/tag.ts'
 import { runUsersAdd } from './commands/users.ts'
+import { labelledExamplesFromCorrections } from '../services/moderation.ts'
 import { closeRuntime, onShutdown, openRedis, openRuntime, systemClock } from './runtime.ts'
 
 const program = new Command()
@@ -130,6 +131,18 @@ usersCommand
   .option('--password-file <file>', 'read the password from this file (first line) instead of asking')
   .action(async (options: { email: string; role: string; passwordFile?: string }) => {
     process.exitCode = await runUsersAdd(options)
+  })
+
+program
+  .command('corrections')
+  .description("the curators' theme verdicts as labelled JSON lines (the clinic-dev.jsonl format), for `plaudit eval`")
+  .action(() => {
+    const runtime = openRuntime()
+    try {
+      for (const example of labelledExamplesFromCorrections(runtime.db)) process.stdout.write(`${JSON.stringify(example)}\n`)
+    } finally {
+      closeRuntime(runtime)
+    }
   })
 
 program.parseAsync().catch((error: Error) => {

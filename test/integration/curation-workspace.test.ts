@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reviewIdFor } from '../../src/db/ids.ts'
 import { listThemeCorrections } from '../../src/db/stores/review-moderation.ts'
 import { searchForCuration } from '../../src/db/stores/curation-search.ts'
+import { ReviewStore } from '../../src/db/stores/reviews.ts'
+import { labelledExamplesFromCorrections } from '../../src/services/moderation.ts'
 import { rebuildFeedsWithExpiredAuthorizations } from '../../src/services/authorizations.ts'
 import { createHandlers } from '../../src/workers/handlers.ts'
 import { createAnalyzer } from '../../src/services/analyze-reviews.ts'
@@ -108,6 +110,10 @@ describe('the curation workspace API', () => {
       ['posture', 'rejected', 'user:mia@clinic.test'],
       ['connected-care', 'added', 'user:mia@clinic.test'],
     ])
+    const labelled = labelledExamplesFromCorrections(temp.db)
+    expect(labelled.find((e) => e.id === id('w1'))?.themes).toMatchObject({ 'never-rushed': 'positive', 'connected-care': 'positive' })
+    expect(new ReviewStore(temp.db).get(id('w3'))?.themes).toHaveProperty('posture')
+    expect(labelled.find((e) => e.id === id('w3'))?.themes).not.toHaveProperty('posture')
     const w1 = (await search('q=Daniel'))[0]!
     expect(w1.themes).toContainEqual({ theme: 'connected-care', polarity: 'positive', verdict: 'added' })
     expect(w1.themes).toContainEqual({ theme: 'never-rushed', polarity: 'positive', verdict: 'confirmed' })
