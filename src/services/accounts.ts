@@ -4,6 +4,7 @@ import type { Role } from '../domain/access.ts'
 import type { Db } from '../db/database.ts'
 import {
   countOwners,
+  deleteExpiredSessions,
   deleteSession,
   deleteUser,
   findActiveApiKey,
@@ -99,6 +100,7 @@ export async function login(db: Db, limiter: LoginLimiter, input: LoginInput, no
     throw new UnauthenticatedError('wrong e-mail or password')
   }
   await limiter.succeeded(email, input.address)
+  deleteExpiredSessions(db, now)
   const token = randomBytes(32).toString('base64url')
   const csrfToken = randomBytes(32).toString('base64url')
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000)

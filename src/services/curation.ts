@@ -4,6 +4,7 @@ import { recordAudit } from '../db/stores/audit.ts'
 import { getCollection, putCollection, type Collection } from '../db/stores/collections.ts'
 import { authorizationsFor, type AuthorizationRecord } from '../db/stores/authorizations.ts'
 import { feedInputFor } from '../db/stores/feeds.ts'
+import { getHide } from '../db/stores/review-moderation.ts'
 import { buildPublicFeed, type PublicFeed } from '../domain/feed.ts'
 import { ReviewStore } from '../db/stores/reviews.ts'
 import { createTestimonial, findTestimonials, setTestimonialStatus, type Testimonial } from '../db/stores/testimonials.ts'
@@ -25,6 +26,8 @@ export function createTestimonialFromReview(db: Db, input: CreateTestimonialInpu
   if (!review) throw new NotFoundError(`review ${input.reviewId} does not exist`)
   if (review.status !== 'active') throw new RuleViolationError(`review ${input.reviewId} was removed from its source`)
   if (review.text.trim() === '') throw new RuleViolationError(`review ${input.reviewId} has a rating but no text to quote`)
+  const hidden = getHide(db, review.id)
+  if (hidden) throw new RuleViolationError(`review ${input.reviewId} is hidden from public lists (${hidden.reason}); unhide it before quoting it`)
   let excerpt
   try {
     excerpt = cutExcerpt(review.text, input.start, input.end)
@@ -58,8 +61,16 @@ export function replaceCollection(db: Db, input: PutCollectionInput, actor: stri
   const found = new Set(findTestimonials(db, input.testimonialIds).map((t) => t.id))
   const missing = input.testimonialIds.filter((id) => !found.has(id))
   if (missing.length > 0) throw new RuleViolationError(`testimonialIds: unknown testimonial ${missing.map((m) => `"${m}"`).join(', ')}`)
+  const before = getCollection(db, input.slug)
   const collection = putCollection(db, { ...input, now })
-  recordAudit(db, { at: now, actor, action: 'collection.put', subject: input.slug, after: { title: input.title, testimonialIds: input.testimonialIds } })
+  recordAudit(db, {
+    at: now,
+    actor,
+    action: 'collection.put',
+    subject: input.slug,
+    before: before ? { title: before.title, testimonialIds: before.testimonialIds } : null,
+    after: { title: input.title, testimonialIds: input.testimonialIds },
+  })
   return collection
 }
 

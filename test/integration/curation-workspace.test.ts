@@ -124,6 +124,7 @@ describe('the curation workspace API', () => {
     expect((await call(mia, 'POST', `/api/v1/reviews/${id('w4')}/hide`, { reason: 'spam' })).status).toBe(200)
     expect((await search('hidden=exclude')).map((r) => r.id)).not.toContain(id('w4'))
     expect((await search('q=watches'))[0]!.hidden).toMatchObject({ reason: 'spam', actor: 'user:mia@clinic.test' })
+    expect((await call<{ message: string }>(mia, 'POST', '/api/v1/testimonials', { reviewId: id('w4'), start: 0, end: 10 })).body.message).toContain('hidden from public lists (spam)')
     // Ratings hide nothing: the one-star review is still listed.
     expect((await search('stars=1&hidden=exclude')).map((r) => r.id)).toEqual([id('w2')])
     const listed = (await (await fetch(`${base}/api/v1/locations/clinic/reviews?limit=100`)).json()) as { reviews: Array<{ id: string }> }

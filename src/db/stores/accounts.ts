@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull } from 'drizzle-orm'
+import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm'
 import type { Role } from '../../domain/access.ts'
 import type { Db } from '../database.ts'
 import { newId } from '../ids.ts'
@@ -78,6 +78,10 @@ export function findSession(db: Db, tokenHash: string, now: Date): { user: User;
     .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now.toISOString())))
     .get()
   return row ? { user: toUser(row.user), csrfToken: row.csrfToken } : null
+}
+
+export function deleteExpiredSessions(db: Db, now: Date): void {
+  db.delete(sessions).where(lte(sessions.expiresAt, now.toISOString())).run()
 }
 
 export function deleteSession(db: Db, tokenHash: string): void {
