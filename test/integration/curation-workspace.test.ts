@@ -196,4 +196,12 @@ describe('the curation workspace API', () => {
     expect(csv).not.toMatch(/(^|,)"?[=+\-@]/m)
     expect((await fetch(`${base}/api/v1/audit?format=csv`, asSession(mia, 'GET'))).status).toBe(403)
   })
+
+  // Last in the file: from here on the pipeline's worker may run the scheduled job by itself.
+  it('registers the expiry job as one BullMQ job scheduler, however often a worker starts', async () => {
+    await pipeline.queue.scheduleEvery('expire-authorizations', 60_000, {})
+    await pipeline.queue.scheduleEvery('expire-authorizations', 60_000, {})
+    const schedulers = await pipeline.queue.queue.getJobSchedulers()
+    expect(schedulers.map((s) => [s.key, s.every])).toEqual([['expire-authorizations', 60_000]])
+  })
 })
