@@ -1,6 +1,7 @@
 -- Curation search: an FTS5 index over review text, kept by triggers (drizzle-kit cannot express virtual tables).
 -- External content: the index stores no second copy of the text; rowid is the reviews table's rowid.
-CREATE VIRTUAL TABLE `reviews_fts` USING fts5(`text`, content='reviews', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');
+-- detail=none: the search ANDs words and needs no phrase positions, so writes and the index stay small.
+CREATE VIRTUAL TABLE `reviews_fts` USING fts5(`text`, content='reviews', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2', detail='none', columnsize=0);
 --> statement-breakpoint
 INSERT INTO `reviews_fts`(`rowid`, `text`) SELECT `rowid`, `text` FROM `reviews`;
 --> statement-breakpoint

@@ -137,6 +137,10 @@ describe('the curation workspace API', () => {
   it('refuses an excerpt that is not verbatim, and previews one exactly as the widget will show it', async () => {
     expect((await call(mia, 'POST', '/api/v1/testimonials', { reviewId: id('w1'), start: 40, end: 400 })).status).toBe(422)
     expect((await call(mia, 'POST', '/api/v1/testimonials', { reviewId: id('w1'), start: 0, end: 20, text: 'I was never rushed!' })).status).toBe(400)
+    // Nobody types a name either: the attribution follows from the authorization records alone.
+    const named = await call<{ message: string }>(mia, 'POST', '/api/v1/testimonials', { reviewId: id('w1'), start: 0, end: 20, attribution: 'Myra K.' })
+    expect(named.status).toBe(400)
+    expect(named.body.message).toContain('unknown parameter "attribution"')
     const preview = await call<{ feed: Feed & { label: string } }>(mia, 'POST', '/api/v1/testimonials/preview', { reviewId: id('w1'), start: 0, end: 20 })
     expect(preview.body.feed.label).toBe('Selected patient reviews')
     expect(preview.body.feed.testimonials[0]).toMatchObject({ excerpt: 'I never felt rushed. …', attribution: 'Verified patient' })
