@@ -207,7 +207,9 @@ describe('the curation workspace in a real browser', () => {
     expect((await fetch(`${pipeline.api.url}/api/v1/curation/search`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401)
 
     await owner.getByRole('button', { name: 'Set up a second factor' }).click()
+    await owner.locator('#totp-setup').waitFor()
     const secret = (await owner.locator('#totp-secret').textContent())!
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/)
     await owner.getByLabel('Code from the app').fill(totpCode(secret, NOW))
     await owner.getByRole('button', { name: 'Turn on' }).click()
     await expect.poll(() => owner.locator('#totp-status').textContent()).toContain('Second factor on')
