@@ -115,8 +115,11 @@ describe('the curation workspace in a real browser', () => {
     const review = reviewIdFor('import', 's107') // "Never rushed, always gentle. Exactly what I was looking for."
     await page.getByLabel('From', { exact: true }).fill('')
     await page.getByLabel('To', { exact: true }).fill('')
-    await page.getByLabel('Words', { exact: true }).fill('always gentle')
-    await page.getByLabel('Words', { exact: true }).press('Enter')
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    await page.keyboard.press('/')
+    await page.keyboard.press('Control+A')
+    await page.keyboard.type('always gentle')
+    await page.keyboard.press('Enter')
     const text = page.locator(`li[data-review-id="${review}"] .text`)
     await text.waitFor()
     await text.focus()

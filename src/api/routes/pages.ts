@@ -85,7 +85,7 @@ export function appPages(settings: AuthSettings & { db: Db }): Router {
 <label>Source <select name="source"><option value="">any</option><option>google-business-profile</option><option>import</option></select></label>
 <button type="submit">Search</button></form>
 <p id="status" role="status" aria-live="polite"></p>
-<p class="help">Select words in a review with the mouse, or focus its text and use Shift+arrows (Ctrl+Shift+arrows by word), then press Enter or “Use selection”.</p>
+<p class="help" id="selection-help">Select words in a review with the mouse, or focus its text (Tab) and use Shift+arrows (Ctrl+Shift+arrows by word), then press Enter or “Use selection”. Press / to search.</p>
 <ol id="results" class="results"></ol></section>
 <aside class="side" aria-label="Excerpt and collection">
 <section><h2>Excerpt preview</h2><p id="excerpt-status" role="status">No excerpt yet.</p><plaudit-reviews id="preview"></plaudit-reviews>

@@ -86,8 +86,8 @@ async function useSelection(review, textNode) {
 // Keyboard selection inside the focused text: arrows move, Shift extends, Ctrl/Alt by word, Enter takes it.
 function keyboardSelection(review, textNode) {
   textNode.tabIndex = 0
-  textNode.setAttribute('role', 'document')
-  textNode.setAttribute('aria-label', 'Review text: Shift+arrows to select, Enter to use the selection')
+  // The text stays the accessible name of itself; the keys are described by the help line.
+  textNode.setAttribute('aria-describedby', 'selection-help')
   textNode.addEventListener('focus', () => {
     const selection = document.getSelection()
     if (!selection.rangeCount || !textNode.contains(selection.anchorNode)) selection.collapse(textNode, 0)
@@ -270,6 +270,12 @@ document.getElementById('logout').addEventListener('click', async () => {
   location.assign('/login')
 })
 document.getElementById('search').addEventListener('submit', search)
+// "/" jumps to the search box from anywhere but a field.
+document.addEventListener('keydown', (event) => {
+  if (event.key !== '/' || event.target.closest?.('input, select, textarea')) return
+  event.preventDefault()
+  document.querySelector('#search input[name="q"]').focus()
+})
 
 async function start() {
   csrf = (await api('GET', '/api/v1/session')).csrfToken
