@@ -30,4 +30,3 @@ export function isAuthorizationValid(authorization: PatientAuthorization | null,
 export function attributionFor(author: string | null, authorization: PatientAuthorization | null, now: Date): string {
   return isAuthorizationValid(authorization, now) ? shortName(author) : VERIFIED_PATIENT
 }
-
