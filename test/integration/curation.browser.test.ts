@@ -170,6 +170,26 @@ describe('the curation workspace in a real browser', () => {
     expect(pageErrors, pageErrors.join('\n')).toEqual([])
   })
 
+  it('confirms a theme chip, adds a missed theme and hides a review for a listed reason', async () => {
+    const review = reviewIdFor('import', 's113') // "Didn't listen to a word I said. Rushed, dismissive, …" (1 star)
+    await page.getByLabel('Words', { exact: true }).fill('dismissive')
+    await page.getByLabel('Words', { exact: true }).press('Enter')
+    const item = page.locator(`li[data-review-id="${review}"]`)
+    await item.waitFor()
+    const firstChip = (await item.locator('.chip').first().textContent())!.split(' · ')[0]!
+    await item.getByRole('button', { name: `Confirm ${firstChip}` }).click()
+    await expect.poll(() => page.locator(`li[data-review-id="${review}"] .chip`).first().textContent()).toContain('confirmed')
+    await page.locator(`li[data-review-id="${review}"]`).getByLabel('Missed theme').selectOption('clear-explanation')
+    await page.locator(`li[data-review-id="${review}"]`).getByLabel('Its polarity').selectOption('negative')
+    await page.locator(`li[data-review-id="${review}"]`).getByRole('button', { name: 'Add theme' }).click()
+    await expect.poll(() => page.locator(`li[data-review-id="${review}"] .chip`).allTextContents()).toContainEqual(expect.stringContaining('clear-explanation · negative · added'))
+    const reasons = await page.locator(`li[data-review-id="${review}"]`).getByLabel('Reason to hide').locator('option').allTextContents()
+    expect(reasons.slice(1)).toEqual(['spam', 'off-topic', 'privacy', 'profanity', 'suspected-fake', 'not-a-patient', 'duplicate'])
+    await page.locator(`li[data-review-id="${review}"]`).getByLabel('Reason to hide').selectOption('duplicate')
+    await page.locator(`li[data-review-id="${review}"]`).getByRole('button', { name: 'Hide' }).click()
+    await expect.poll(() => page.locator(`li[data-review-id="${review}"] .hidden-note`).textContent()).toContain('Hidden from public lists: duplicate (by user:mia@clinic.test')
+  })
+
   it('does not let marketing open the users page', async () => {
     const response = await page.goto(`${pipeline.api.url}/app/users`)
     expect(response?.status()).toBe(403)
