@@ -111,9 +111,13 @@ describe('accounts, sessions, roles and API keys', () => {
     const stored = temp.db.$client.prepare('select password_hash from users where id = ?').get(user.id) as { password_hash: string }
     expect(stored.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/)
     expect(stored.password_hash).not.toContain('a long enough password')
+    const theirSession = await signIn(base, 'new.person@clinic.test', 'a long enough password')
+    expect((await fetch(`${base}/api/v1/session`, asSession(theirSession, 'GET'))).status).toBe(200)
     expect((await fetch(`${base}/api/v1/users/${user.id}`, asSession(owner, 'DELETE'))).status).toBe(200)
+    // Sessions are server-side: removing the person ends theirs at once.
+    expect((await fetch(`${base}/api/v1/session`, asSession(theirSession, 'GET'))).status).toBe(401)
     const audit = (await (await fetch(`${base}/api/v1/audit`, asSession(owner, 'GET'))).json()) as { entries: Array<{ action: string; subject: string; actor: string }> }
-    expect(audit.entries.filter((e) => e.subject === user.id).map((e) => e.action).sort()).toEqual(['user.add', 'user.remove'])
+    expect(audit.entries.filter((e) => e.subject === user.id).map((e) => e.action).sort()).toEqual(['session.login', 'user.add', 'user.remove'])
     expect(audit.entries.find((e) => e.action === 'user.add')?.actor).toBe('user:owner@clinic.test')
   })
 
