@@ -24,6 +24,7 @@ import { publishFeed } from '../src/services/feed-publisher.ts'
 import { importReviews } from '../src/services/import-reviews.ts'
 import { seededRandom, syntheticReview, writeSyntheticCsv } from './synthetic.ts'
 import { measureDashboard } from './dashboard.ts'
+import { measureCurationSearch } from './curation-search.ts'
 
 const { values: options } = parseArgs({
   options: {
@@ -33,6 +34,7 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '5' },
     'skip-memory': { type: 'boolean', default: false },
     'dashboard-reviews': { type: 'string', default: '1000000' },
+    'search-reviews': { type: 'string', default: '100000' },
   },
 })
 const REVIEWS = Number(options.reviews)
@@ -197,6 +199,11 @@ async function main() {
     const widget = loadPublicAssets().get('/widget.js')!
     const widgetGzipBytes = widget.gzip.length
     const feedCompressed = precompress(Buffer.from(loadFeed(openDatabase(pipeline.dbFile), 'home')!.body))
+    const searchReviews = Number(options['search-reviews'])
+
+    log(`curation search: ${searchReviews} synthetic reviews, tagged; FTS5 words, theme, polarity, stars, dates, source`)
+
+    const search = await measureCurationSearch(dir, searchReviews, SEED)
     let memory: Record<string, number> = {}
     if (!options['skip-memory']) {
       log(`import memory: 10 MB and 100 MB CSV files, JS heap capped at ${IMPORT_HEAP_CAP_MB} MB, peak RSS of the importing process`)
@@ -221,6 +228,9 @@ async function main() {
       widgetBrotliBytes: widget.brotli.length,
       feedGzipBytes: feedCompressed.gzip.length,
       feedBrotliBytes: feedCompressed.brotli.length,
+      curationSearchP50Ms: Number(search.curationSearchP50Ms.toFixed(2)),
+      curationSearchP95Ms: Number(search.curationSearchP95Ms.toFixed(2)),
+      curationSearchReviews: search.curationSearchReviews,
       ...Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(v)])),
       reviews: REVIEWS,
       seed: SEED,
@@ -242,6 +252,8 @@ async function main() {
       ['feed raw / gzip / brotli', `${figures.feedBytes} / ${figures.feedGzipBytes} / ${figures.feedBrotliBytes} bytes`, ''],
       [`dashboard theme trend, 5 years, ${DASHBOARD_REVIEWS} reviews, p95`, `${figures.dashboardTrendP95Ms} ms`, '≤ 50 ms'],
       [`dashboard 365 days vs previous 365, p95`, `${figures.dashboardPeriodP95Ms} ms`, ''],
+      [`curation search p50, ${figures.curationSearchReviews} reviews`, `${figures.curationSearchP50Ms} ms`, ''],
+      [`curation search p95, ${figures.curationSearchReviews} reviews`, `${figures.curationSearchP95Ms} ms`, '≤ 30 ms'],
     ]
     if (memory.importPeakRssMb100MB !== undefined) {
       rows.push([`import peak RSS, 10 MB file, heap cap ${IMPORT_HEAP_CAP_MB} MB`, `${Math.round(memory.importPeakRssMb10MB!)} MB`, ''])

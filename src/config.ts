@@ -20,6 +20,8 @@ const environmentSchema = z.object({
   PATH: z.string().default(''),
   // Widget issue: self-serving rating markup on the all-reviews page; 'off' unless the owner accepts the risk.
   PLAUDIT_RATING_STRUCTURED_DATA: z.enum(['on', 'off']).default('off'),
+  // Issue 6: `Secure` on the session cookie; on by default in production (serve it behind TLS).
+  PLAUDIT_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -40,6 +42,7 @@ export type Config = {
   analyzeBatchSize: number
   logLevel: string
   ratingStructuredData: boolean
+  secureCookies: boolean
   /** Where the demo looks for a redis-server to start when none answers. */
   executablePath: string[]
 }
@@ -73,6 +76,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     analyzeBatchSize: e.PLAUDIT_ANALYZE_BATCH_SIZE,
     logLevel: e.LOG_LEVEL,
     ratingStructuredData: e.PLAUDIT_RATING_STRUCTURED_DATA === 'on',
+    secureCookies: e.PLAUDIT_SECURE_COOKIES === undefined ? e.NODE_ENV === 'production' : e.PLAUDIT_SECURE_COOKIES === 'true',
     executablePath: e.PATH.split(':').filter(Boolean),
   }
 }

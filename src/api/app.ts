@@ -3,6 +3,11 @@ import type { Redis } from 'ioredis'
 import type { Db } from '../db/database.ts'
 import type { Logger } from '../logging.ts'
 import { requireAdminKey, requireLocalOrAdminKey } from './auth.ts'
+import type { LoginLimiter } from '../services/accounts.ts'
+import { accountRoutes } from './routes/accounts.ts'
+import { appPages } from './routes/pages.ts'
+import { workspaceRoutes } from './routes/workspace.ts'
+import { roleGuard } from './session-auth.ts'
 import { errorHandler, HttpError } from './http.ts'
 import { curationRoutes } from './routes/curation.ts'
 import { allReviewsPage } from './routes/all-reviews.ts'
@@ -24,6 +29,10 @@ export interface AppDependencies {
   republish: (slug: string) => Promise<void>
   /** JSON-LD AggregateRating on the all-reviews page (off by default: see all-reviews.ts). */
   ratingStructuredData?: boolean
+  // Issue 6: accounts and the curation workspace
+  loginLimiter: LoginLimiter
+  /** Adds `Secure` to the session cookie (behind TLS). */
+  secureCookies: boolean
 }
 
 export function createApp(deps: AppDependencies): express.Express {
@@ -33,13 +42,18 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(express.json({ limit: '100kb' }))
 
   const requireKey = requireAdminKey(deps.adminApiKey)
+  // Sessions, scoped API keys, or the config admin key (as an owner).
+  const requireRole = roleGuard({ db: deps.db, adminApiKey: deps.adminApiKey, now: deps.now })
   const operations = operationsRoutes(deps.db, deps.redis, requireKey)
 
   app.get('/', homePage(deps.db, deps.locationIds))
   app.get('/healthz', operations.health)
   app.get('/reviews/:locationId', allReviewsPage({ db: deps.db, themeIds: deps.themeIds, now: deps.now, ratingStructuredData: deps.ratingStructuredData ?? false }))
   app.use('/api/v1', reviewRoutes(deps.db, deps.themeIds))
-  app.use('/api/v1', curationRoutes({ db: deps.db, requireWrite: requireKey, now: deps.now, republish: deps.republish }))
+  app.use('/api/v1', curationRoutes({ db: deps.db, requireWrite: requireRole('marketing'), now: deps.now, republish: deps.republish }))
+  app.use('/api/v1', accountRoutes({ db: deps.db, now: deps.now, limiter: deps.loginLimiter, secureCookies: deps.secureCookies, requireRole }))
+  app.use('/api/v1', workspaceRoutes({ db: deps.db, themeIds: deps.themeIds, now: deps.now, republish: deps.republish, requireRole }))
+  app.use(appPages({ db: deps.db, adminApiKey: deps.adminApiKey, now: deps.now }))
   app.use('/api/v1', operations.router)
   // issue 8: owner dashboard (readable on loopback or with the admin key until accounts exist)
   const dashboard = dashboardRoutes({

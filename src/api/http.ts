@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { z } from 'zod'
-import { NotFoundError, RuleViolationError } from '../services/errors.ts'
+import { ForbiddenError, NotFoundError, RuleViolationError, TooManyAttemptsError, UnauthenticatedError } from '../services/errors.ts'
 import type { Logger } from '../logging.ts'
 
 /** An error with the HTTP status and a message safe to show the caller. */
@@ -59,6 +59,18 @@ export function errorHandler(logger: Logger) {
     }
     if (error instanceof NotFoundError) {
       res.status(404).json({ error: 'not_found', message: error.message })
+      return
+    }
+    if (error instanceof UnauthenticatedError) {
+      res.status(401).json({ error: 'unauthorized', message: error.message })
+      return
+    }
+    if (error instanceof ForbiddenError) {
+      res.status(403).json({ error: 'forbidden', message: error.message })
+      return
+    }
+    if (error instanceof TooManyAttemptsError) {
+      res.status(429).set('retry-after', String(error.retryAfterSeconds)).json({ error: 'too_many_attempts', message: error.message })
       return
     }
     if (error instanceof RuleViolationError) {

@@ -9,6 +9,7 @@ import { publishFeed } from '../services/feed-publisher.ts'
 import { createApp } from './app.ts'
 import { loadPublicAssets } from './assets.ts'
 import { FeedCache } from './feed-cache.ts'
+import { DEFAULT_LOGIN_LIMITS, redisLoginLimiter, type LoginLimits } from './login-limiter.ts'
 import { createPublicHandler } from './public-handler.ts'
 
 export interface ApiServerOptions {
@@ -24,6 +25,9 @@ export interface ApiServerOptions {
   port: number
   host: string
   ratingStructuredData?: boolean
+  /** Issue 6: `Secure` session cookies (behind TLS) and the login limits (tests lower them). */
+  secureCookies?: boolean
+  loginLimits?: LoginLimits
 }
 
 export interface RunningApi {
@@ -72,6 +76,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     now: options.now,
     republish,
     ratingStructuredData: options.ratingStructuredData,
+    loginLimiter: redisLoginLimiter(redis, options.prefix, options.loginLimits ?? DEFAULT_LOGIN_LIMITS),
+    secureCookies: options.secureCookies ?? false,
   })
   const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
   const server = createServer((req, res) => {

@@ -6,6 +6,7 @@ import { backupDatabase, restoreDatabase } from '../db/backup.ts'
 import { closeDatabase, migrateDatabase, openDatabase } from '../db/database.ts'
 import { config } from '../config.ts'
 import { runWorker } from '../workers/run.ts'
+import { JobQueue } from '../jobs/queue.ts'
 import { runDemo } from './commands/demo.ts'
 import { runEval } from './commands/eval.ts'
 import { describeImport, runImport } from './commands/import.ts'
@@ -13,6 +14,8 @@ import { runTag } from './commands/tag.ts'
 import { rebuildDashboardRollups } from '../services/rollups.ts'
 import { exportPractice } from '../services/export-practice.ts'
 import { runExport } from './commands/export.ts'
+import { runUsersAdd } from './commands/users.ts'
+import { labelledExamplesFromCorrections } from '../services/moderation.ts'
 import { closeRuntime, onShutdown, openRedis, openRuntime, systemClock } from './runtime.ts'
 
 const program = new Command()
@@ -62,8 +65,12 @@ program
       now: systemClock,
     })
     worker.on('ready', () => runtime.logger.info({ prefix: runtime.config.queuePrefix }, 'worker ready'))
+    // Issue 6: an expired patient authorization takes the name off the feed within a minute.
+    const scheduler = new JobQueue(redis, runtime.config.queuePrefix)
+    scheduler.scheduleEvery('expire-authorizations', 60_000, {}).catch((error: Error) => runtime.logger.warn({ err: error.message }, 'could not schedule expire-authorizations'))
     onShutdown(runtime.logger, async () => {
       await worker.close()
+      await scheduler.close()
       await redis.quit()
       closeRuntime(runtime)
     })
@@ -87,6 +94,7 @@ program
       port: runtime.config.port,
       host: runtime.config.host,
       ratingStructuredData: runtime.config.ratingStructuredData,
+      secureCookies: runtime.config.secureCookies,
     })
     runtime.logger.info({ url: api.url }, 'listening')
     console.log(`listening on ${api.url}`)
@@ -174,6 +182,30 @@ program
       process.stderr.write(`exported ${Object.entries(counts).map(([table, n]) => `${table} ${n}`).join(', ')}\n`)
     } finally {
       closeDatabase(db)
+    }
+  })
+
+// Issue 6: accounts
+const usersCommand = program.command('users').description('manage accounts (owners and marketing)')
+usersCommand
+  .command('add')
+  .description('add a user; the password is asked for (hidden), or read from --password-file')
+  .requiredOption('--email <email>', 'their e-mail address, used to sign in')
+  .requiredOption('--role <role>', 'owner or marketing')
+  .option('--password-file <file>', 'read the password from this file (first line) instead of asking')
+  .action(async (options: { email: string; role: string; passwordFile?: string }) => {
+    process.exitCode = await runUsersAdd(options)
+  })
+
+program
+  .command('corrections')
+  .description("the curators' theme verdicts as labelled JSON lines (the clinic-dev.jsonl format), for `plaudit eval`")
+  .action(() => {
+    const runtime = openRuntime()
+    try {
+      for (const example of labelledExamplesFromCorrections(runtime.db)) process.stdout.write(`${JSON.stringify(example)}\n`)
+    } finally {
+      closeRuntime(runtime)
     }
   })
 

@@ -228,3 +228,81 @@ export const sourceSyncState = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.locationId, t.source] })],
 )
+
+// ── Issue 6: accounts, roles, curation workspace, hiding, patient authorization ─────────────────
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  role: text('role', { enum: ['owner', 'marketing'] }).notNull(),
+  /** scrypt$N$r$p$salt$hash (base64url) */
+  passwordHash: text('password_hash').notNull(),
+  /** Base32 TOTP secret of an owner who turned the second factor on. */
+  totpSecret: text('totp_secret'),
+  createdAt: text('created_at').notNull(),
+})
+
+/** Server-side sessions; the cookie holds a random token, the table only its SHA-256. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+)
+
+/** Automation keys: only the SHA-256 of the key is kept; the key itself is shown once. */
+export const apiKeys = sqliteTable('api_keys', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  scope: text('scope', { enum: ['owner', 'marketing'] }).notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: text('created_at').notNull(),
+  revokedAt: text('revoked_at'),
+})
+
+/** A person's verdict on a theme chip: what the theme engine learns from. */
+export const themeCorrections = sqliteTable(
+  'theme_corrections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reviewId: text('review_id').notNull().references(() => reviews.id),
+    theme: text('theme').notNull(),
+    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed'] }).notNull(),
+    verdict: text('verdict', { enum: ['confirmed', 'rejected', 'added'] }).notNull(),
+    actor: text('actor').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [index('theme_corrections_review').on(t.reviewId, t.theme)],
+)
+
+/** A review hidden from public lists, with its reason from the fixed list (DESIGN.md). */
+export const reviewHides = sqliteTable('review_hides', {
+  reviewId: text('review_id').primaryKey().references(() => reviews.id),
+  reason: text('reason', { enum: ['spam', 'off-topic', 'privacy', 'profanity', 'suspected-fake', 'not-a-patient', 'duplicate'] }).notNull(),
+  actor: text('actor').notNull(),
+  at: text('at').notNull(),
+})
+
+/** HIPAA: the patient's signed permission to show their name with one testimonial. */
+export const patientAuthorizations = sqliteTable(
+  'patient_authorizations',
+  {
+    id: text('id').primaryKey(),
+    testimonialId: text('testimonial_id').notNull().references(() => testimonials.id),
+    signedBy: text('signed_by').notNull(),
+    signedAt: text('signed_at').notNull(),
+    scope: text('scope').notNull(),
+    reference: text('reference').notNull(),
+    expiresAt: text('expires_at'),
+    revokedAt: text('revoked_at'),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+  },
+  (t) => [index('patient_authorizations_testimonial').on(t.testimonialId)],
+)

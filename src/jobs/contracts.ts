@@ -11,6 +11,8 @@ export const jobs = {
   'rebuild-feed': z.object({
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
   }),
+  // Issue 6: rebuilds the feeds that still show a name whose patient authorization has expired.
+  'expire-authorizations': z.object({}),
 } as const
 
 export type JobName = keyof typeof jobs

@@ -42,6 +42,11 @@ export class JobQueue {
     await this.queue.addBulk(payloads.map((data) => ({ name, data: parseJobData(name, data) })))
   }
 
+  /** Issue 6: repeating work through a BullMQ job scheduler (one per name, however many processes call this). */
+  async scheduleEvery<K extends JobName>(name: K, everyMs: number, data: JobData<K>): Promise<void> {
+    await this.queue.upsertJobScheduler(name, { every: everyMs }, { name, data: parseJobData(name, data) })
+  }
+
   /** Waiting, active and delayed jobs: zero means the workers have caught up. */
   async pendingCount(): Promise<number> {
     const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')

@@ -1,7 +1,11 @@
 import { cutExcerpt, NotVerbatimError } from '../domain/excerpt.ts'
 import type { Db } from '../db/database.ts'
 import { recordAudit } from '../db/stores/audit.ts'
-import { putCollection, type Collection } from '../db/stores/collections.ts'
+import { getCollection, putCollection, type Collection } from '../db/stores/collections.ts'
+import { authorizationsFor, type AuthorizationRecord } from '../db/stores/authorizations.ts'
+import { feedInputFor } from '../db/stores/feeds.ts'
+import { getHide } from '../db/stores/review-moderation.ts'
+import { buildPublicFeed, type PublicFeed } from '../domain/feed.ts'
 import { ReviewStore } from '../db/stores/reviews.ts'
 import { createTestimonial, findTestimonials, setTestimonialStatus, type Testimonial } from '../db/stores/testimonials.ts'
 import { NotFoundError, RuleViolationError } from './errors.ts'
@@ -22,6 +26,8 @@ export function createTestimonialFromReview(db: Db, input: CreateTestimonialInpu
   if (!review) throw new NotFoundError(`review ${input.reviewId} does not exist`)
   if (review.status !== 'active') throw new RuleViolationError(`review ${input.reviewId} was removed from its source`)
   if (review.text.trim() === '') throw new RuleViolationError(`review ${input.reviewId} has a rating but no text to quote`)
+  const hidden = getHide(db, review.id)
+  if (hidden) throw new RuleViolationError(`review ${input.reviewId} is hidden from public lists (${hidden.reason}); unhide it before quoting it`)
   let excerpt
   try {
     excerpt = cutExcerpt(review.text, input.start, input.end)
@@ -55,7 +61,84 @@ export function replaceCollection(db: Db, input: PutCollectionInput, actor: stri
   const found = new Set(findTestimonials(db, input.testimonialIds).map((t) => t.id))
   const missing = input.testimonialIds.filter((id) => !found.has(id))
   if (missing.length > 0) throw new RuleViolationError(`testimonialIds: unknown testimonial ${missing.map((m) => `"${m}"`).join(', ')}`)
+  const before = getCollection(db, input.slug)
   const collection = putCollection(db, { ...input, now })
-  recordAudit(db, { at: now, actor, action: 'collection.put', subject: input.slug, after: { title: input.title, testimonialIds: input.testimonialIds } })
+  recordAudit(db, {
+    at: now,
+    actor,
+    action: 'collection.put',
+    subject: input.slug,
+    before: before ? { title: before.title, testimonialIds: before.testimonialIds } : null,
+    after: { title: input.title, testimonialIds: input.testimonialIds },
+  })
   return collection
+}
+
+// ── Issue 6: the workspace's preview and collection view ───────────────────────────────────────
+
+/**
+ * The preview of an excerpt not yet saved, built by the same code as the public feed (so the
+ * widget shows it exactly so). A new excerpt has no authorization: the name is "Verified patient".
+ */
+export function previewExcerpt(db: Db, input: { reviewId: string; start: number; end: number }, now: Date): PublicFeed {
+  const review = new ReviewStore(db).get(input.reviewId)
+  if (!review) throw new NotFoundError(`review ${input.reviewId} does not exist`)
+  let excerpt
+  try {
+    excerpt = cutExcerpt(review.text, input.start, input.end)
+  } catch (error) {
+    if (error instanceof NotVerbatimError) throw new RuleViolationError(`excerpt is not verbatim: ${error.message}`)
+    throw error
+  }
+  return buildPublicFeed(
+    {
+      slug: 'preview',
+      title: 'Preview',
+      locationId: review.locationId,
+      aggregate: null,
+      testimonials: [
+        {
+          id: 'preview',
+          excerptStart: excerpt.start,
+          excerptEnd: excerpt.end,
+          excerptText: excerpt.text,
+          reviewText: review.text,
+          rating: review.rating,
+          author: review.author,
+          authorization: null,
+          reviewCreatedAt: review.createdAt,
+          reviewUrl: review.url,
+          source: review.source,
+          themes: Object.entries(review.themes).filter(([, polarity]) => polarity !== 'negative').map(([theme]) => theme),
+          checkedAt: null,
+        },
+      ],
+    },
+    now,
+  )
+}
+
+export interface CollectionView {
+  slug: string
+  title: string
+  items: Array<{ testimonial: Testimonial; authorizations: AuthorizationRecord[] }>
+  /** What the public feed shows now. */
+  feed: PublicFeed | null
+}
+
+export function collectionView(db: Db, slug: string, now: Date): CollectionView {
+  const collection = getCollection(db, slug)
+  if (!collection) throw new NotFoundError(`collection ${slug} does not exist`)
+  const byId = new Map(findTestimonials(db, collection.testimonialIds).map((t) => [t.id, t]))
+  const authorizations = authorizationsFor(db, collection.testimonialIds)
+  const input = feedInputFor(db, slug, now)
+  return {
+    slug,
+    title: collection.title,
+    items: collection.testimonialIds.flatMap((id) => {
+      const testimonial = byId.get(id)
+      return testimonial ? [{ testimonial, authorizations: authorizations.get(id) ?? [] }] : []
+    }),
+    feed: input ? buildPublicFeed(input, now) : null,
+  }
 }

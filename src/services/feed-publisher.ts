@@ -14,7 +14,7 @@ export function etagOf(body: string | Buffer): string {
  * so its ETag (and every cache holding it) stays valid.
  */
 export function publishFeed(db: Db, slug: string, now: Date): StoredFeed | null {
-  const input = feedInputFor(db, slug)
+  const input = feedInputFor(db, slug, now)
   if (!input) return null
   const body = JSON.stringify(buildPublicFeed(input, now))
   const etag = etagOf(body)

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts'
 import { analyzeReviews, type Analyzer } from '../services/analyze-reviews.ts'
 import { collectionsQuotingReviews } from '../db/stores/collections.ts'
 import { publishFeed } from '../services/feed-publisher.ts'
+import { rebuildFeedsWithExpiredAuthorizations } from '../services/authorizations.ts'
 
 /** One handler per job name: a job added to the contracts without a handler does not compile. */
 export type Handlers = { [K in JobName]: (data: JobData<K>, job: Job) => Promise<unknown> }
@@ -31,5 +32,10 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       return result
     },
     'rebuild-feed': async (data) => ({ etag: await rebuildFeed(data.slug) }),
+    'expire-authorizations': async () => {
+      const rebuilt = rebuildFeedsWithExpiredAuthorizations(deps.db, deps.now())
+      for (const slug of rebuilt) await deps.announceFeed(slug)
+      return { rebuilt }
+    },
   }
 }

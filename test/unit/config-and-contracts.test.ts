@@ -17,7 +17,7 @@ describe('configuration', () => {
 
 describe('job contracts', () => {
   it('declare a schema for every job name', () => {
-    expect(Object.keys(jobs).sort()).toEqual(['analyze-reviews', 'rebuild-feed'])
+    expect(Object.keys(jobs).sort()).toEqual(['analyze-reviews', 'expire-authorizations', 'rebuild-feed'])
   })
 
   it('refuse payloads that would make a worker fail, naming the field', () => {
@@ -25,5 +25,15 @@ describe('job contracts', () => {
     expect(() => parseJobData('analyze-reviews', { locationId: 'l', reviewIds: [] })).toThrow('reviewIds')
     expect(() => parseJobData('rebuild-feed', { slug: '../etc' })).toThrow('slug')
     expect(parseJobData('analyze-reviews', { locationId: 'l', reviewIds: ['a'] })).toEqual({ locationId: 'l', reviewIds: ['a'] })
+  })
+})
+
+describe('secure cookies setting', () => {
+  it('is on in production unless turned off, and off elsewhere unless turned on', () => {
+    expect(parseConfig({ NODE_ENV: 'production' }).secureCookies).toBe(true)
+    expect(parseConfig({ NODE_ENV: 'production', PLAUDIT_SECURE_COOKIES: 'false' }).secureCookies).toBe(false)
+    expect(parseConfig({}).secureCookies).toBe(false)
+    expect(parseConfig({ PLAUDIT_SECURE_COOKIES: 'true' }).secureCookies).toBe(true)
+    expect(() => parseConfig({ PLAUDIT_SECURE_COOKIES: 'yes' })).toThrow('PLAUDIT_SECURE_COOKIES')
   })
 })

@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express'
+import { Router, type RequestHandler, type Response } from 'express'
 import { z } from 'zod'
 import type { Db } from '../../db/database.ts'
 import { collectionsContaining } from '../../db/stores/collections.ts'
@@ -27,8 +27,8 @@ export interface CurationDependencies {
   republish: (slug: string) => Promise<void>
 }
 
-/** Until accounts exist every write is made by the holder of the admin key. */
-const ACTOR = 'admin-api-key'
+/** Who made the change: the principal set by requireRole, or the admin key behind requireAdminKey. */
+const actorOf = (res: Response): string => (res.locals.principal as { actor?: string } | undefined)?.actor ?? 'admin-api-key'
 
 export function curationRoutes({ db, requireWrite, now, republish }: CurationDependencies): Router {
   const router = Router()
@@ -36,9 +36,9 @@ export function curationRoutes({ db, requireWrite, now, republish }: CurationDep
   router.post(
     '/testimonials',
     requireWrite,
-    handle(async (req) => {
+    handle(async (req, res) => {
       const input = parseOr400(createTestimonialInput, (req.body ?? {}) as Record<string, unknown>)
-      const testimonial = createTestimonialFromReview(db, input, ACTOR, now())
+      const testimonial = createTestimonialFromReview(db, input, actorOf(res), now())
       return { testimonial }
     }, 201),
   )
@@ -47,8 +47,8 @@ export function curationRoutes({ db, requireWrite, now, republish }: CurationDep
     router.post(
       `/testimonials/:id/${action}`,
       requireWrite,
-      handle(async (req) => {
-        const testimonial = setTestimonialPublished(db, req.params.id as string, published, ACTOR, now())
+      handle(async (req, res) => {
+        const testimonial = setTestimonialPublished(db, req.params.id as string, published, actorOf(res), now())
         for (const slug of collectionsContaining(db, testimonial.id)) await republish(slug)
         return { testimonial }
       }),
@@ -58,10 +58,10 @@ export function curationRoutes({ db, requireWrite, now, republish }: CurationDep
   router.put(
     '/collections/:slug',
     requireWrite,
-    handle(async (req) => {
+    handle(async (req, res) => {
       const { slug } = parseOr400(slugSchema, req.params)
       const input = parseOr400(putCollectionInput, (req.body ?? {}) as Record<string, unknown>)
-      const collection = replaceCollection(db, { slug, title: input.title ?? slug, testimonialIds: input.testimonialIds }, ACTOR, now())
+      const collection = replaceCollection(db, { slug, title: input.title ?? slug, testimonialIds: input.testimonialIds }, actorOf(res), now())
       await republish(slug)
       return { collection }
     }),

@@ -43,6 +43,7 @@ ${embeds || '<p>No collection yet: run <code>npm run demo</code>.</p>'}
 <section><h2>What exists so far</h2><ul>
 <li><a href="/app/dashboard">/app/dashboard</a>: the owner dashboard (themes by month, replies, source health)</li>
 <li><a href="/healthz">/healthz</a>: database and Redis</li>${locations}
+<li><a href="/app/curate">/app/curate</a>: the curation workspace (sign in; accounts come from <code>plaudit users add</code>)</li>
 <li><a href="/widget.js">/widget.js</a>: the embed script, <code>&lt;plaudit-reviews collection="home"&gt;</code></li>
 <li><code>POST /api/v1/testimonials</code>, <code>PUT /api/v1/collections/:slug</code>, <code>GET /api/v1/imports/:id</code>, <code>GET /api/v1/job-failures</code>: admin API key</li>
 </ul></section></body></html>`)

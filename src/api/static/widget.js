@@ -104,9 +104,18 @@ button:disabled{opacity:.4;cursor:default}:focus-visible{outline:2px solid var(-
         this.feed = await response.json()
       } catch (error) {
         this.dispatchEvent(new CustomEvent('plaudit-error', { bubbles: true, detail: { message: String(error) } }))
-        return
       }
-      this.render()
+    }
+
+    // The curation workspace also sets a feed directly, to preview it exactly as it will be shown.
+    set feed(feed) {
+      this._feed = feed
+      if (!this.shadowRoot) this.attachShadow({ mode: 'open' }).append(el('style', css))
+      if (feed) this.render()
+    }
+
+    get feed() {
+      return this._feed
     }
 
     render() {

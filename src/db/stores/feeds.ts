@@ -2,7 +2,9 @@ import { and, eq, inArray, ne } from 'drizzle-orm'
 import type { FeedInput, FeedTestimonial } from '../../domain/feed.ts'
 import type { SourceId } from '../../domain/review.ts'
 import type { Db } from '../database.ts'
-import { publishedFeeds, reviews, reviewThemes, testimonials } from '../schema.ts'
+import { isAuthorizationValid, type PatientAuthorization } from '../../domain/attribution.ts'
+import { publishedFeeds, reviewHides, reviews, reviewThemes, testimonials } from '../schema.ts'
+import { authorizationsFor } from './authorizations.ts'
 import { getCollection } from './collections.ts'
 import { getLocation } from './locations.ts'
 
@@ -15,9 +17,11 @@ export interface StoredFeed {
 
 /**
  * Everything the public feed of a collection shows, read in one place. Only published testimonials
- * of active reviews are included; the aggregate is that of the location of the collection's reviews.
+ * of active, unhidden reviews are included; the aggregate is that of the location of the collection's
+ * reviews. Each testimonial carries the patient authorization valid at `now`, if any (HIPAA: the
+ * name is shown only with one).
  */
-export function feedInputFor(db: Db, slug: string): FeedInput | null {
+export function feedInputFor(db: Db, slug: string, now: Date): FeedInput | null {
   const collection = getCollection(db, slug)
   if (!collection) return null
   const rows =
@@ -40,11 +44,15 @@ export function feedInputFor(db: Db, slug: string): FeedInput | null {
       .all()
     for (const t of themeRows) themesByReview.set(t.reviewId, [...(themesByReview.get(t.reviewId) ?? []), t.theme])
   }
+  const hidden = new Set(
+    rows.length === 0 ? [] : db.select({ reviewId: reviewHides.reviewId }).from(reviewHides).where(inArray(reviewHides.reviewId, rows.map((r) => r.review.id))).all().map((h) => h.reviewId),
+  )
+  const authorizations = authorizationsFor(db, collection.testimonialIds)
   const shown: FeedTestimonial[] = []
   let locationId: string | null = null
   for (const id of collection.testimonialIds) {
     const row = byId.get(id)
-    if (!row || row.testimonial.status !== 'published' || row.review.status !== 'active') continue
+    if (!row || row.testimonial.status !== 'published' || row.review.status !== 'active' || hidden.has(row.review.id)) continue
     locationId ??= row.review.locationId
     shown.push({
       id,
@@ -54,7 +62,7 @@ export function feedInputFor(db: Db, slug: string): FeedInput | null {
       reviewText: row.review.text,
       rating: row.review.rating,
       author: row.review.author,
-      authorization: null,
+      authorization: validAuthorization(authorizations.get(id) ?? [], now),
       reviewCreatedAt: new Date(row.review.createdAt),
       reviewUrl: row.review.url,
       source: row.review.source as SourceId,
@@ -79,4 +87,11 @@ export function loadFeed(db: Db, slug: string): StoredFeed | null {
 
 export function loadAllFeeds(db: Db): StoredFeed[] {
   return db.select().from(publishedFeeds).all().map((row) => ({ ...row, builtAt: new Date(row.builtAt) }))
+}
+
+/** The authorization in force at `now`; none means the attribution is "Verified patient". */
+function validAuthorization(records: PatientAuthorization[], now: Date): PatientAuthorization | null {
+  const valid = records.filter((r) => isAuthorizationValid(r, now))
+  const latest = valid.sort((a, b) => b.signedAt.getTime() - a.signedAt.getTime())[0]
+  return latest ? { signedBy: latest.signedBy, signedAt: latest.signedAt, expiresAt: latest.expiresAt, revokedAt: latest.revokedAt } : null
 }

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, exists, gt, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, exists, gt, lt, notExists, or, sql, type SQL } from 'drizzle-orm'
 import type { Polarity, Review } from '../../domain/review.ts'
 import type { Db } from '../database.ts'
-import { reviews, reviewThemes } from '../schema.ts'
+import { reviewHides, reviews, reviewThemes } from '../schema.ts'
 import { toReview } from './reviews.ts'
 
 export const REVIEW_SORTS = ['newest', 'oldest', 'highest', 'lowest'] as const
@@ -41,6 +41,8 @@ export function listReviews(db: Db, params: ReviewListParams): ReviewPage {
     if (params.polarity) themeFilters.push(eq(reviewThemes.polarity, params.polarity))
     filters.push(exists(db.select({ one: sql`1` }).from(reviewThemes).where(and(...themeFilters))))
   }
+  // Issue 6: a review hidden for a reason from the fixed list leaves the public list (never for its rating).
+  filters.push(notExists(db.select({ one: sql`1` }).from(reviewHides).where(eq(reviewHides.reviewId, reviews.id))))
   if (params.cursor) filters.push(afterCursor(params.sort, params.cursor))
 
   const rows = db

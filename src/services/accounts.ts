@@ -1,0 +1,176 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { Secret, TOTP } from 'otpauth'
+import type { Role } from '../domain/access.ts'
+import type { Db } from '../db/database.ts'
+import {
+  countOwners,
+  deleteExpiredSessions,
+  deleteSession,
+  deleteUser,
+  findActiveApiKey,
+  findSession,
+  findUserByEmail,
+  getUser,
+  insertApiKey,
+  insertSession,
+  insertUser,
+  listApiKeys,
+  listUsers,
+  revokeApiKey,
+  setTotpSecret,
+  type ApiKeyRecord,
+  type User,
+} from '../db/stores/accounts.ts'
+import { recordAudit } from '../db/stores/audit.ts'
+import { NotFoundError, RuleViolationError, TooManyAttemptsError, UnauthenticatedError } from './errors.ts'
+import { DECOY_HASH, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword, type ScryptCost } from './passwords.ts'
+
+export type { ApiKeyRecord, User }
+
+/** Who did something, as the audit log names them. */
+export interface Principal {
+  role: Role
+  actor: string
+  userId: string | null
+  /** Present for browser sessions: state-changing requests must echo it. */
+  csrfToken: string | null
+}
+
+export const SESSION_HOURS = 12
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url')
+const normalizeEmail = (email: string) => email.trim().toLowerCase()
+
+/** `passwordCost` lowers scrypt's cost in tests only; production uses the OWASP default. */
+export async function addUser(db: Db, params: { email: string; role: Role; password: string; passwordCost?: ScryptCost }, actor: string, now: Date): Promise<User> {
+  const email = normalizeEmail(params.email)
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new RuleViolationError(`email: not an e-mail address (got ${JSON.stringify(params.email)})`)
+  if (params.password.length < MIN_PASSWORD_LENGTH) throw new RuleViolationError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  if (findUserByEmail(db, email)) throw new RuleViolationError(`a user with e-mail ${email} already exists`)
+  const user = insertUser(db, { email, role: params.role, passwordHash: await hashPassword(params.password, params.passwordCost), now })
+  recordAudit(db, { at: now, actor, action: 'user.add', subject: user.id, after: { email, role: user.role } })
+  return user
+}
+
+export function removeUser(db: Db, id: string, actor: string, now: Date): void {
+  const user = getUser(db, id)
+  if (!user) throw new NotFoundError(`user ${id} does not exist`)
+  if (user.role === 'owner' && countOwners(db) === 1) throw new RuleViolationError('the last owner cannot be removed')
+  deleteUser(db, id)
+  recordAudit(db, { at: now, actor, action: 'user.remove', subject: id, before: { email: user.email, role: user.role } })
+}
+
+export { listUsers }
+
+/** Counts failed logins per account and per address; `consume` throws TooManyAttemptsError when over. */
+export interface LoginLimiter {
+  check(email: string, address: string): Promise<void>
+  failed(email: string, address: string): Promise<void>
+  succeeded(email: string, address: string): Promise<void>
+}
+
+export interface LoginInput {
+  email: string
+  password: string
+  totp?: string | undefined
+  address: string
+}
+
+export interface NewSession {
+  token: string
+  csrfToken: string
+  user: User
+  expiresAt: Date
+}
+
+/**
+ * Checks the password (and an owner's TOTP code when enabled) and opens a server-side session.
+ * Unknown addresses cost the same scrypt time as known ones, and say the same thing.
+ */
+export async function login(db: Db, limiter: LoginLimiter, input: LoginInput, now: Date): Promise<NewSession> {
+  const email = normalizeEmail(input.email)
+  await limiter.check(email, input.address)
+  const found = findUserByEmail(db, email)
+  const passwordOk = await verifyPassword(input.password, found?.passwordHash ?? DECOY_HASH)
+  const totpOk = !found?.totpSecret || (input.totp !== undefined && verifyTotp(found.totpSecret, input.totp, now))
+  if (!found || !passwordOk || !totpOk) {
+    await limiter.failed(email, input.address)
+    recordAudit(db, { at: now, actor: `address:${input.address}`, action: 'session.login-failed', subject: email })
+    if (found && passwordOk && !totpOk) throw new UnauthenticatedError('a valid one-time code from your authenticator is required')
+    throw new UnauthenticatedError('wrong e-mail or password')
+  }
+  await limiter.succeeded(email, input.address)
+  deleteExpiredSessions(db, now)
+  const token = randomBytes(32).toString('base64url')
+  const csrfToken = randomBytes(32).toString('base64url')
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000)
+  insertSession(db, { tokenHash: sha256(token), userId: found.id, csrfToken, now, expiresAt })
+  recordAudit(db, { at: now, actor: `user:${found.email}`, action: 'session.login', subject: found.id })
+  const { passwordHash: _p, totpSecret: _t, ...user } = found
+  return { token, csrfToken, user, expiresAt }
+}
+
+export function logout(db: Db, token: string, now: Date): void {
+  const session = findSession(db, sha256(token), now)
+  deleteSession(db, sha256(token))
+  if (session) recordAudit(db, { at: now, actor: `user:${session.user.email}`, action: 'session.logout', subject: session.user.id })
+}
+
+export function principalForSession(db: Db, token: string, now: Date): Principal | null {
+  const session = findSession(db, sha256(token), now)
+  return session ? { role: session.user.role, actor: `user:${session.user.email}`, userId: session.user.id, csrfToken: session.csrfToken } : null
+}
+
+export function principalForApiKey(db: Db, key: string): Principal | null {
+  const record = findActiveApiKey(db, sha256(key))
+  return record ? { role: record.scope, actor: `api-key:${record.name}`, userId: null, csrfToken: null } : null
+}
+
+/** The key is returned this once; only its SHA-256 is stored (keys are random, so no salt or stretching is needed). */
+export function createApiKey(db: Db, params: { name: string; scope: Role }, actor: string, now: Date): { key: string; record: ApiKeyRecord } {
+  const key = `plk_${randomBytes(32).toString('base64url')}`
+  const record = insertApiKey(db, { name: params.name, keyHash: sha256(key), scope: params.scope, createdBy: actor, now })
+  recordAudit(db, { at: now, actor, action: 'api-key.create', subject: record.id, after: { name: record.name, scope: record.scope } })
+  return { key, record }
+}
+
+export function revokeKey(db: Db, id: string, actor: string, now: Date): ApiKeyRecord {
+  const record = revokeApiKey(db, id, now)
+  if (!record) throw new NotFoundError(`api key ${id} does not exist or is already revoked`)
+  recordAudit(db, { at: now, actor, action: 'api-key.revoke', subject: id, before: { name: record.name, scope: record.scope } })
+  return record
+}
+
+export { listApiKeys }
+
+export function hashApiKey(key: string): string {
+  return sha256(key)
+}
+
+// TOTP second factor (RFC 6238, 30 s steps, one step of drift either way).
+function totpFor(secret: string, label: string): TOTP {
+  return new TOTP({ issuer: 'Plaudit', label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) })
+}
+
+export function verifyTotp(secret: string, code: string, now: Date): boolean {
+  return totpFor(secret, 'check').validate({ token: code.replace(/\s/g, ''), timestamp: now.getTime(), window: 1 }) !== null
+}
+
+export function totpCode(secret: string, now: Date): string {
+  return totpFor(secret, 'code').generate({ timestamp: now.getTime() })
+}
+
+/** Starts TOTP for an owner: the secret is stored only once a code from it has been checked. */
+export function newTotpSecret(email: string): { secret: string; uri: string } {
+  const secret = new Secret({ size: 20 }).base32
+  return { secret, uri: totpFor(secret, email).toString() }
+}
+
+export function enableTotp(db: Db, userId: string, secret: string, code: string, now: Date): void {
+  const user = getUser(db, userId)
+  if (!user) throw new NotFoundError(`user ${userId} does not exist`)
+  if (user.role !== 'owner') throw new RuleViolationError('the second factor is for owners')
+  if (!verifyTotp(secret, code, now)) throw new RuleViolationError('that code does not match the secret; check the authenticator clock')
+  setTotpSecret(db, userId, secret)
+  recordAudit(db, { at: now, actor: `user:${user.email}`, action: 'user.totp-enable', subject: userId })
+}

@@ -1,0 +1,63 @@
+import type { Db } from '../db/database.ts'
+import { recordAudit } from '../db/stores/audit.ts'
+import { getAuthorization, insertAuthorization, markAuthorizationRevoked, collectionsWithExpiredAuthorizations, type AuthorizationRecord } from '../db/stores/authorizations.ts'
+import { collectionsContaining } from '../db/stores/collections.ts'
+import { getTestimonial } from '../db/stores/testimonials.ts'
+import { loadFeed } from '../db/stores/feeds.ts'
+import { publishFeed } from './feed-publisher.ts'
+import { NotFoundError, RuleViolationError } from './errors.ts'
+
+export type { AuthorizationRecord }
+
+export interface AuthorizationInput {
+  testimonialId: string
+  signedBy: string
+  signedAt: Date
+  scope: string
+  /** The signed form: a document reference or a stored file's name. */
+  reference: string
+  expiresAt: Date | null
+}
+
+/** Records the patient's signed permission; returns the collections whose feeds now show the name. */
+export function recordAuthorization(db: Db, input: AuthorizationInput, actor: string, now: Date): { authorization: AuthorizationRecord; collections: string[] } {
+  if (!getTestimonial(db, input.testimonialId)) throw new NotFoundError(`testimonial ${input.testimonialId} does not exist`)
+  if (input.signedAt > now) throw new RuleViolationError('signedAt: an authorization cannot be signed in the future')
+  if (input.expiresAt && input.expiresAt <= input.signedAt) throw new RuleViolationError('expiresAt must be after signedAt')
+  const authorization = insertAuthorization(db, { ...input, recordedBy: actor, now })
+  recordAudit(db, {
+    at: now,
+    actor,
+    action: 'authorization.record',
+    subject: input.testimonialId,
+    after: { id: authorization.id, signedBy: input.signedBy, signedAt: input.signedAt, scope: input.scope, reference: input.reference, expiresAt: input.expiresAt },
+  })
+  return { authorization, collections: collectionsContaining(db, input.testimonialId) }
+}
+
+/** Revocation takes effect at `now`; the caller rebuilds the returned collections' feeds at once. */
+export function revokeAuthorization(db: Db, id: string, actor: string, now: Date): { authorization: AuthorizationRecord; collections: string[] } {
+  const current = getAuthorization(db, id)
+  if (!current) throw new NotFoundError(`authorization ${id} does not exist`)
+  if (current.revokedAt) throw new RuleViolationError(`authorization ${id} was already revoked`)
+  const authorization = markAuthorizationRevoked(db, id, now)!
+  recordAudit(db, { at: now, actor, action: 'authorization.revoke', subject: current.testimonialId, before: { id, revokedAt: null }, after: { id, revokedAt: now } })
+  return { authorization, collections: collectionsContaining(db, current.testimonialId) }
+}
+
+/**
+ * Expiry needs no revoke click: the `expire-authorizations` job (a BullMQ job scheduler, every
+ * minute) asks for the collections holding an expired authorization and rebuilds their feeds. A
+ * rebuild that changes nothing keeps the stored bytes and ETag, so running it often is cheap.
+ */
+export function collectionsDueForExpiry(db: Db, now: Date): string[] {
+  return collectionsWithExpiredAuthorizations(db, now)
+}
+
+/** Rebuilds the feeds due for expiry at `now`; returns the slugs whose bytes changed. */
+export function rebuildFeedsWithExpiredAuthorizations(db: Db, now: Date): string[] {
+  return collectionsDueForExpiry(db, now).filter((slug) => {
+    const before = loadFeed(db, slug)?.etag
+    return publishFeed(db, slug, now)?.etag !== before
+  })
+}
