@@ -103,8 +103,8 @@ describe('the curation workspace in a real browser', () => {
     await item.getByRole('button', { name: 'Use selection' }).click()
     const preview = page.locator('#preview')
     await expect.poll(() => preview.locator('blockquote').textContent()).toBe('Excellent care, never rushed. …')
-    expect(await preview.locator('.label').textContent()).toBe('Selected patient reviews')
-    expect(await preview.locator('.meta').textContent()).toContain('Verified patient')
+    expect(await preview.locator('h2').textContent()).toBe('Selected patient reviews')
+    expect(await preview.locator('.meta').first().textContent()).toContain('Verified patient')
 
     await page.getByLabel('Collection', { exact: true }).fill('upper-back-pain')
     await page.getByRole('button', { name: 'Add to collection' }).click()
