@@ -55,7 +55,7 @@ export const mentions = sqliteTable(
   {
     reviewId: text('review_id').notNull().references(() => reviews.id),
     theme: text('theme').notNull(),
-    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed'] }).notNull(),
+    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed', 'neutral'] }).notNull(),
     start: integer('start').notNull(),
     end: integer('end').notNull(),
     score: real('score').notNull(),
@@ -71,7 +71,7 @@ export const reviewThemes = sqliteTable(
   {
     reviewId: text('review_id').notNull().references(() => reviews.id),
     theme: text('theme').notNull(),
-    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed'] }).notNull(),
+    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed', 'neutral'] }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.reviewId, t.theme] }), index('review_themes_theme').on(t.theme, t.polarity)],
 )
