@@ -8,6 +8,8 @@ import { curationRoutes } from './routes/curation.ts'
 import { homePage } from './routes/home.ts'
 import { operationsRoutes } from './routes/operations.ts'
 import { reviewRoutes } from './routes/reviews.ts'
+import { themePackRoutes } from './routes/theme-packs.ts'
+import { JobQueue, backfillJobId } from '../jobs/queue.ts'
 
 export interface AppDependencies {
   db: Db
@@ -18,6 +20,8 @@ export interface AppDependencies {
   locationIds: () => string[]
   now: () => Date
   republish: (slug: string) => Promise<void>
+  /** BullMQ key prefix, for queueing theme backfills from the API */
+  queuePrefix?: string
 }
 
 export function createApp(deps: AppDependencies): express.Express {
@@ -34,6 +38,18 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use('/api/v1', reviewRoutes(deps.db, deps.themeIds))
   app.use('/api/v1', curationRoutes({ db: deps.db, requireWrite: requireKey, now: deps.now, republish: deps.republish }))
   app.use('/api/v1', operations.router)
+  // theme engine (issue 5)
+  let queue: JobQueue | undefined
+  const jobQueue = () => (queue ??= new JobQueue(deps.redis, deps.queuePrefix ?? 'plaudit'))
+  app.use('/api/v1', themePackRoutes({
+    db: deps.db,
+    requireWrite: requireKey,
+    now: deps.now,
+    enqueueBackfill: async (id) => {
+      await jobQueue().addBackfill(id)
+    },
+    backfillProgress: async (id) => (await jobQueue().queue.getJob(backfillJobId(id)))?.progress ?? null,
+  }))
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)))
   app.use(errorHandler(deps.logger))
   return app

@@ -67,6 +67,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     locationIds: () => listLocationIds(db),
     now: options.now,
     republish,
+    queuePrefix: options.prefix,
   })
   const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
   const server = createServer((req, res) => {

@@ -11,6 +11,10 @@ export const jobs = {
   'rebuild-feed': z.object({
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
   }),
+  // theme engine (issue 5): re-tag every review after a pack change
+  'backfill-themes': z.object({
+    backfillId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}@\d+$/),
+  }),
 } as const
 
 export type JobName = keyof typeof jobs

@@ -3,6 +3,7 @@ import type { JobData, JobName } from '../jobs/contracts.ts'
 import type { Db } from '../db/database.ts'
 import { analyzeReviews, type Analyzer } from '../services/analyze-reviews.ts'
 import { publishFeed } from '../services/feed-publisher.ts'
+import { runBackfill } from '../services/theme-backfill.ts'
 
 /** One handler per job name: a job added to the contracts without a handler does not compile. */
 export type Handlers = { [K in JobName]: (data: JobData<K>, job: Job) => Promise<unknown> }
@@ -22,6 +23,10 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       const feed = publishFeed(deps.db, data.slug, deps.now())
       if (feed) await deps.announceFeed(data.slug)
       return { etag: feed?.etag ?? null }
+    },
+    'backfill-themes': async (data, job) => {
+      const b = await runBackfill(deps.db, deps.analyzer, data.backfillId, deps.now, (p) => job.updateProgress(p))
+      return { status: b.status, done: b.done, total: b.total }
     },
   }
 }

@@ -38,6 +38,7 @@ export function createTagger(pack: ThemePack, model?: CompiledModel): (text: str
   const compiled = compilePack(pack)
   const themeCount = compiled.themeIds.length
   const modelTheme = model?.themeIds.map((id) => compiled.themeIds.indexOf(id))
+  const vetoes = new Set(modelTheme?.filter((_, i) => model!.canVeto[i]))
 
   return function tag(text: string, rating?: number): TagResult {
     const { tokens, segments } = analyse(text)
@@ -50,7 +51,7 @@ export function createTagger(pack: ThemePack, model?: CompiledModel): (text: str
       // the theme ("I rushed to my appointment") is dropped.
       kept = kept.filter((m) => {
         const verdict = learned[segments[tokens[m.start]!.segment]!.sentence]?.get(m.p.theme)
-        return verdict === undefined || verdict > model.veto
+        return verdict === undefined || !vetoes.has(m.p.theme) || verdict > model.veto
       })
     }
 
