@@ -18,7 +18,7 @@ import { NotFoundError, RuleViolationError } from './errors.ts'
 // Theme packs as data: validated, versioned, exported and imported as JSON, with the classifier
 // that learns from their examples and from curators' corrections.
 
-const cueList = z.array(z.string().trim().min(1).max(500)).max(500)
+const cueList = z.array(z.string().trim().min(1).max(5000)).max(1000)
 
 const themeSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9/-]{0,63}$/, 'must be lower-case letters, digits, "-" and "/"'),

@@ -17,7 +17,7 @@ describe('configuration', () => {
 
 describe('job contracts', () => {
   it('declare a schema for every job name', () => {
-    expect(Object.keys(jobs).sort()).toEqual(['analyze-reviews', 'rebuild-feed'])
+    expect(Object.keys(jobs).sort()).toEqual(['analyze-reviews', 'backfill-themes', 'rebuild-feed'])
   })
 
   it('refuse payloads that would make a worker fail, naming the field', () => {
