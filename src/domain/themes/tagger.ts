@@ -34,7 +34,9 @@ export function createCueFeatures(pack: ThemePack): (text: string) => string[] {
   }
 }
 
-export function createTagger(pack: ThemePack, model?: CompiledModel): (text: string, rating?: number) => TagResult {
+export function createTagger(pack: ThemePack, trained?: CompiledModel): (text: string, rating?: number) => TagResult {
+  // A model with no theme trained yet (too few examples) has nothing to say: skip its cost.
+  const model = trained !== undefined && trained.themeIds.length > 0 ? trained : undefined
   const compiled = compilePack(pack)
   const themeCount = compiled.themeIds.length
   const modelTheme = model?.themeIds.map((id) => compiled.themeIds.indexOf(id))
