@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { crossValidate, evaluate, hardCaseKinds, type LabelledReview } from '../../src/domain/eval.ts'
 import { compileModel, featuresOf, trainThemeModels, type TrainingExample } from '../../src/domain/themes/learner.ts'
+import type { Polarity } from '../../src/domain/review.ts'
 import type { ThemePack } from '../../src/domain/themes/pack.ts'
 import { restaurantPack } from '../../src/domain/themes/restaurant-pack.ts'
 import { createCueFeatures, createTagger } from '../../src/domain/themes/tagger.ts'
@@ -93,7 +94,8 @@ describe('the errors on negated and contrasted sentences', () => {
       { id: 'c', text: 'Nice but slow.', themes: { x: 'mixed' } },
       { id: 'p', text: 'Plain.', themes: {} },
     ]
-    const r = evaluate(items, (text) => ({ themes: text === 'Plain.' ? {} : { x: 'negative' as const }, mentions: [] }))
+    const none: Record<string, Polarity> = {}
+    const r = evaluate(items, (text) => ({ themes: text === 'Plain.' ? none : { x: 'negative' }, mentions: [] }))
     expect(r.hardCases.negated).toMatchObject({ reviews: 1, polarityAccuracy: 0, errors: [{ id: 'n', expected: 'positive', predicted: 'negative', text: 'I never felt rushed.' }] })
     expect(r.hardCases.contrasted.errors.map((e) => e.id)).toEqual(['c'])
   })
