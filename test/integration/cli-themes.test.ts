@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { removeKeys, uniquePrefix } from '../support/redis.ts'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const BIN = join(ROOT, 'bin/plaudit.js')
+const CLINIC_DEV = resolve(ROOT, '../shared/data/clinic-dev.jsonl')
+const dir = mkdtempSync(join(tmpdir(), 'plaudit-cli-themes-'))
+const prefix = uniquePrefix('cli-themes')
+
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true })
+  await removeKeys(prefix)
+})
+
+function plaudit(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:6379', PLAUDIT_QUEUE_PREFIX: prefix, PLAUDIT_DATABASE_FILE: join(dir, 'plaudit.db'), LOG_LEVEL: 'error' },
+  })
+}
+
+describe('plaudit themes', () => {
+  it('exports a pack as JSON and imports an edited copy as the next version, queueing the re-tagging', () => {
+    const file = join(dir, 'chiropractic.json')
+    expect(plaudit(['themes', 'export', 'chiropractic', file]).status).toBe(0)
+    const pack = JSON.parse(readFileSync(file, 'utf8')) as { version: number; themes: Array<{ id: string; cues: string[] }> }
+    expect(pack.version).toBe(1)
+    pack.themes.find((t) => t.id === 'wait-time')!.cues.push('lobby')
+    writeFileSync(file, JSON.stringify(pack))
+
+    const imported = plaudit(['themes', 'import', file])
+    expect(imported.status, imported.stderr).toBe(0)
+    expect(imported.stdout).toMatch(/saved chiropractic v2 \(12 themes\); re-tagging 0 reviews \(chiropractic@2\)/)
+    const list = plaudit(['themes', 'list'])
+    expect(list.stdout).toContain('* chiropractic v2')
+    expect(list.stdout).toContain('  restaurant v1')
+  })
+
+  it('refuses a pack file with a broken cue, naming it, and saves nothing', () => {
+    const file = join(dir, 'bad.json')
+    writeFileSync(file, JSON.stringify({ id: 'bad', label: 'Bad', themes: [{ id: 'x', label: 'X', cues: ['... gap first'] }] }))
+    const run = plaudit(['themes', 'import', file])
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('cue "... gap first" must start with a word or number')
+    expect(plaudit(['themes', 'list']).stdout).not.toContain('bad')
+  })
+
+  it('retrains a pack and says what it learned from', () => {
+    const run = plaudit(['themes', 'retrain', '--pack', 'restaurant'])
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/retrained restaurant v1 on \d+ examples and 0 corrections/)
+  })
+})
+
+describe('plaudit eval --folds', () => {
+  it('cross-validates the learned part and reports each learning step and the hard cases', () => {
+    const run = plaudit(['eval', CLINIC_DEV, '--folds', '3'])
+    expect(run.status, run.stderr).toBe(0)
+    const report = JSON.parse(run.stdout) as { mode: string; folds: number; foldMicroF1: number[]; learning: Array<{ step: string }>; hardCases: { negated: { reviews: number } } }
+    expect(report.mode).toBe('k-fold')
+    expect(report.foldMicroF1).toHaveLength(3)
+    expect(report.learning.map((l) => l.step)).toEqual(['cues only', 'cues + pack examples', 'cues + examples + corrections + other folds (3-fold)'])
+    expect(report.hardCases.negated.reviews).toBeGreaterThan(0)
+    expect(run.stderr).toContain('3-fold cross-validation')
+  })
+})
+
+describe('the re-tagging progress bar', () => {
+  it('shows done, total and share, and is full at the end', async () => {
+    const { progressBar } = await import('../../src/cli/commands/themes.ts')
+    expect(progressBar(500, 2000, 10)).toBe('[###-------] 500/2000 reviews (25%)')
+    expect(progressBar(0, 0, 4)).toBe('[####] 0/0 reviews (100%)')
+  })
+})
