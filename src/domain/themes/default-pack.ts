@@ -74,6 +74,11 @@ export const chiropracticPack: ThemePack = {
         'patient (portal|forms|intake)',
         'listen to (music|the radio|a podcast)',
       ],
+      examples: [
+        'She took her time and answered every question I had.',
+        'I never felt like I was on a clock.',
+        'In and out in five minutes, it felt like a conveyor belt.',
+      ],
     },
     {
       id: 'posture',
@@ -113,6 +118,11 @@ export const chiropracticPack: ThemePack = {
         'desk (staff|person|people|girl|lady|guy|clerk|was|is|were|could)',
         'at the desk',
       ],
+      examples: [
+        'She adjusted my monitor height and my neck stopped aching at work.',
+        'Great tips on how to sit at my desk.',
+        'She never once looked at how I sit all day.',
+      ],
     },
     {
       id: 'root-cause',
@@ -140,6 +150,11 @@ export const chiropracticPack: ThemePack = {
         '(never|didn\'t|did not|doesn\'t|won\'t) (ask|asked|asking|look|looked) (why|what caused|what causes|about the cause|into the cause|for the cause)',
       ],
       antiCues: [],
+      examples: [
+        'She found out why my back kept flaring up instead of just treating the pain.',
+        'They go after the cause, not only the symptoms.',
+        'It felt like they only chased symptoms.',
+      ],
     },
     {
       id: 'connected-care',
@@ -175,6 +190,11 @@ export const chiropracticPack: ThemePack = {
       ],
       antiCues: [
         'separate (room|rooms|appointment|appointments|visit|visits|bill|billing|charge|fee|fees)',
+      ],
+      examples: [
+        'She treated my neck and shoulders together as one system.',
+        'She explained how my upper back was pulling on my neck.',
+        'Nobody looked at how my shoulder and neck were connected.',
       ],
     },
     {
@@ -219,6 +239,11 @@ export const chiropracticPack: ThemePack = {
         'told (me|us) (on|over|by) the phone',
         '(honest|upfront|up front|transparent|clear) about (the|all the|)? (cost|costs|price|prices|pricing|fees|billing|charges)',
       ],
+      examples: [
+        'She explained my X-rays in plain language.',
+        'I finally understood what was going on and what the plan was.',
+        'Nobody explained anything about the treatment.',
+      ],
     },
     {
       id: 'pain-relief',
@@ -249,6 +274,8 @@ export const chiropracticPack: ThemePack = {
         '(improvement|improvements|progress|results)',
         '(pain|headache|headaches|migraine|migraines) (has|have|had) (eased|lifted|decreased|diminished|improved)',
         '(feel|feels|felt|feeling) (so much|much|a lot|way|) (better|great|amazing|like new|like a new person)',
+        '(leave|leaves|left|walk out|walked out|walking out) (feeling|) (looser|lighter|freer|better|loose|relaxed|like new)',
+        '(kept|keeps|keep|keeping) (my|the) ' + BODY + ' from (coming back|returning)',
       ],
       negativeCues: [
         BODY + ' ... (worse|same|unchanged|no different|still hurts|still hurting|returned|came back|is back|ever since|since then|since that visit|for days)',
@@ -276,6 +303,11 @@ export const chiropracticPack: ThemePack = {
         '(worked|works|work|working) (with|for|around) (my|your|our|their|the) (schedule|insurance|hours|budget|calendar)',
         'just (fix|fixed|fixing|treat|treated|treating|address|addressing) the (symptom|symptoms)',
       ],
+      examples: [
+        'My neck pain is gone after three visits.',
+        'The headaches are much less frequent now.',
+        'My back is no better after six sessions.',
+      ],
     },
     {
       id: 'home-care',
@@ -302,6 +334,11 @@ export const chiropracticPack: ThemePack = {
         '(routine|standard) (adjustment|adjustments|visit|visits|check up|checkup)',
         'exercise (ball|room|bike)',
         '(work|working) (from|at) home',
+      ],
+      examples: [
+        'She gave me stretches to do at home.',
+        'The exercises she showed me really help between visits.',
+        'I was given no exercises or advice for home.',
       ],
     },
     {
@@ -345,6 +382,11 @@ export const chiropracticPack: ThemePack = {
         'quick (to respond|response|reply|to answer)',
         '(was|were|is) (scary|scared|nervous)',
       ],
+      examples: [
+        'The adjustments were gentle and I felt safe.',
+        'She checked in with me the whole time and nothing hurt.',
+        'It was rough and my neck was sore for days.',
+      ],
     },
     {
       id: 'wait-time',
@@ -382,6 +424,11 @@ export const chiropracticPack: ThemePack = {
         '(i|we) (was|were|am|ran|running|run) .. late',
         'on time (payments|payment)',
       ],
+      examples: [
+        'I was seen right on time.',
+        'Never waited more than a couple of minutes.',
+        'I waited 40 minutes past my appointment time.',
+      ],
     },
     {
       id: 'staff',
@@ -399,6 +446,11 @@ export const chiropracticPack: ThemePack = {
         '(call|called|calls) back (in|for|to)',
         'office (is|was) (calm|clean|beautiful|nice|quiet|modern|cozy|spotless)',
         'staff (parking)',
+      ],
+      examples: [
+        'The front desk staff are warm and welcoming.',
+        'The receptionist remembered my name.',
+        'The front desk was rude on the phone.',
       ],
     },
     {
@@ -438,6 +490,11 @@ export const chiropracticPack: ThemePack = {
         'opening (hours)',
         '(my|your|their) (schedule|hours) (is|are|was)',
         '(book|books) (on|about) ',
+      ],
+      examples: [
+        'Online booking is easy and there are same-day openings.',
+        'They always fit me in when I need it.',
+        'Getting an appointment takes weeks.',
       ],
     },
     {
@@ -481,6 +538,11 @@ export const chiropracticPack: ThemePack = {
         'paid attention',
         '(pay|paying|pays) (close )?attention',
         'care plan (was|is) (explained|laid out)',
+      ],
+      examples: [
+        'They were upfront about the cost and took my insurance.',
+        'Fair prices and no upselling.',
+        'They pushed an expensive package on my first visit.',
       ],
     },
   ],
