@@ -112,3 +112,25 @@ describe('the restaurant pack', () => {
     expect(Object.keys(tag('We went there on a Tuesday.').themes)).toEqual(['anecdotes/miscellaneous'])
   })
 })
+
+describe('plaudit eval: what the corrections changed', () => {
+  it('reports cues only, with the pack examples, and with the corrections, on the same file', async () => {
+    const { evalPack } = await import('../../src/cli/commands/eval.ts')
+    const items: LabelledReview[] = [
+      { id: 'a', text: 'We walked in the park by the river.', rating: 5, themes: {} },
+      { id: 'b', text: 'Easy to park out front.', rating: 5, themes: { parking: 'positive' } },
+    ]
+    const corrections = [
+      ...many(120, (i) => ({ text: `We walked in the park by the river after visit ${i}.`, themes: [], notThemes: ['parking'], complete: false })),
+      ...many(120, (i) => ({ text: `Easy to park right out front, space ${i}.`, themes: ['parking'], complete: false })),
+    ]
+    const report = evalPack(items, pack, corrections)
+    expect(report.mode).toBe('in-sample')
+    expect(report.learning.map((l) => [l.step, l.micro.precision])).toEqual([
+      ['cues only', 0.5],
+      ['cues + pack examples', 0.5],
+      ['cues + pack examples + corrections', 1],
+    ])
+    expect(report.micro.f1).toBe(1)
+  })
+})
