@@ -10,8 +10,8 @@ import type { Db } from '../db/database.ts'
 import { recordAudit } from '../db/stores/audit.ts'
 import { ReviewStore } from '../db/stores/reviews.ts'
 import {
-  activePackId, correctionsFor, currentPack, listPacks, loadModel, saveCorrection, saveModel, savePackVersion,
-  setActivePackId, type Correction, type PackSummary, type Verdict,
+  activePackId, correctionsFor, currentPack, listPacks, loadModel, saveCorrection, saveFirstVersion, saveModel,
+  savePackVersion, setActivePackId, setActivePackIfUnset, type Correction, type PackSummary, type Verdict,
 } from '../db/stores/theme-packs.ts'
 import { NotFoundError, RuleViolationError } from './errors.ts'
 
@@ -50,12 +50,11 @@ export const SHIPPED_PACKS: readonly ThemePack[] = [chiropracticPack, restaurant
 /** Puts the shipped packs in an empty database and makes the chiropractic pack active. */
 export function ensureShippedPacks(db: Db, now: Date): void {
   for (const pack of SHIPPED_PACKS) {
-    if (currentPack(db, pack.id) === null) {
-      const saved = savePackVersion(db, pack, 'plaudit', now)
-      trainAndStore(db, saved, now)
+    if (currentPack(db, pack.id) === null && saveFirstVersion(db, pack, 'plaudit', now)) {
+      trainAndStore(db, { ...pack, version: 1 }, now)
     }
   }
-  if (activePackId(db) === null) setActivePackId(db, chiropracticPack.id)
+  setActivePackIfUnset(db, chiropracticPack.id)
 }
 
 /** Parses a pack from JSON input; a cue that cannot compile or a duplicate theme is a 422. */

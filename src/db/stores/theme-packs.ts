@@ -28,6 +28,17 @@ export function savePackVersion(db: Db, pack: ThemePack, savedBy: string, now: D
   }, { behavior: 'immediate' })
 }
 
+/**
+ * Saves a pack as version 1 unless the pack exists. Safe when an API and a worker start on a new
+ * database at the same moment: the second insert does nothing. True when this call saved it.
+ */
+export function saveFirstVersion(db: Db, pack: ThemePack, savedBy: string, now: Date): boolean {
+  const result = db.insert(themePackVersions).values({
+    packId: pack.id, version: 1, body: JSON.stringify({ ...pack, version: 1 }), savedAt: now.toISOString(), savedBy,
+  }).onConflictDoNothing().run()
+  return result.changes === 1
+}
+
 export function currentPack(db: Db, packId: string): ThemePack | null {
   const row = db.select({ body: themePackVersions.body }).from(themePackVersions)
     .where(eq(themePackVersions.packId, packId)).orderBy(desc(themePackVersions.version)).limit(1).get()
@@ -57,6 +68,11 @@ export function activePackId(db: Db): string | null {
 export function setActivePackId(db: Db, packId: string): void {
   db.insert(themeSettings).values({ id: 1, activePackId: packId })
     .onConflictDoUpdate({ target: themeSettings.id, set: { activePackId: packId } }).run()
+}
+
+/** Sets the active pack only on a database that has none yet (first start). */
+export function setActivePackIfUnset(db: Db, packId: string): void {
+  db.insert(themeSettings).values({ id: 1, activePackId: packId }).onConflictDoNothing().run()
 }
 
 // ---- corrections ----
