@@ -118,7 +118,8 @@ program
   .option('--pack <id>', 'theme pack (shipped: chiropractic, restaurant)', 'chiropractic')
   .option('--folds <k>', 'k-fold cross-validation of the learned part (train on k-1 folds, test on the other)')
   .option('--db', 'use the pack as stored in the database, with curators\' corrections')
-  .action(async (file: string, options: { pack: string; folds?: string; db?: boolean }) => {
+  .option('--train <file>', 'labelled .jsonl file to train the classifier on (never the scored file), e.g. a train split')
+  .action(async (file: string, options: { pack: string; folds?: string; db?: boolean; train?: string }) => {
     const folds = options.folds === undefined ? undefined : Number(options.folds)
     if (folds !== undefined && (!Number.isInteger(folds) || folds < 2)) throw new Error(`--folds must be an integer ≥ 2, got "${options.folds}"`)
     const items = await readLabelled(file)
@@ -135,7 +136,8 @@ program
       }
     }
     if (pack === undefined) throw new Error(`no shipped theme pack "${options.pack}" (use --db for a stored one)`)
-    const report = evalPack(items, pack, corrections, folds)
+    const training = options.train === undefined ? [] : await readLabelled(options.train)
+    const report = evalPack(items, pack, corrections, folds, training)
     process.stderr.write(`${describeEval(report)}\n`)
     console.log(JSON.stringify(report, null, 2))
   })

@@ -42,8 +42,12 @@ export interface LearningStep {
 
 export interface FullEvalReport extends EvalReport {
   pack: { id: string; version: number }
-  /** "in-sample" when the file may have shaped the pack; "k-fold" when each item was held out */
-  mode: 'in-sample' | 'k-fold'
+  /**
+   * "in-sample": the classifier saw no part of the file, but the pack's cues may have been written
+   * on it; "train-file": the classifier was trained on another labelled file; "k-fold": each item
+   * was tagged by a classifier trained on the other folds.
+   */
+  mode: 'in-sample' | 'train-file' | 'k-fold'
   folds?: number
   foldMicroF1?: number[]
   learning: LearningStep[]
@@ -54,15 +58,19 @@ export interface FullEvalReport extends EvalReport {
  * the pack's examples, then on the examples plus curators' corrections. With k folds: each item is
  * tagged by a classifier trained on the examples, the corrections and the other folds' items.
  */
-export function evalPack(items: LabelledReview[], pack: ThemePack, corrections: TrainingExample[], folds?: number): FullEvalReport {
-  const examples = packExamples(pack)
+export function evalPack(
+  items: LabelledReview[], pack: ThemePack, corrections: TrainingExample[], folds?: number, trainingFile: LabelledReview[] = [],
+): FullEvalReport {
+  // A separate labelled file (e.g. SemEval's train split when scoring its test split) trains the
+  // classifier like more pack examples; it is never the file being scored.
+  const examples = [...packExamples(pack), ...trainingFile.map(asExample)]
   const withModel = (training: TrainingExample[]) => {
     const model = trainModel(pack, training)
     return { tag: createTagger(pack, compileModel(model)), trainedOn: training.length }
   }
   const steps: Array<{ step: string; tag: (text: string, rating?: number) => TagResult; trainedOn: number }> = [
     { step: 'cues only', tag: createTagger(pack), trainedOn: 0 },
-    { step: 'cues + pack examples', ...withModel(examples) },
+    { step: trainingFile.length > 0 ? `cues + pack examples + ${trainingFile.length} labelled training items` : 'cues + pack examples', ...withModel(examples) },
   ]
   if (corrections.length > 0) steps.push({ step: 'cues + pack examples + corrections', ...withModel([...examples, ...corrections]) })
   const learning: LearningStep[] = steps.map(({ step, tag, trainedOn }) => {
@@ -72,21 +80,25 @@ export function evalPack(items: LabelledReview[], pack: ThemePack, corrections: 
   const head = { pack: { id: pack.id, version: pack.version } }
   if (folds === undefined) {
     const last = steps[steps.length - 1]!
-    return { ...head, mode: 'in-sample', ...evaluate(items, last.tag), learning }
+    return { ...head, mode: trainingFile.length > 0 ? 'train-file' : 'in-sample', ...evaluate(items, last.tag), learning }
   }
   const cv = crossValidate(items, folds, (training) => withModel([
     ...examples, ...corrections,
-    ...training.map((i) => ({ text: i.text, themes: Object.keys(i.themes), complete: true })),
+    ...training.map(asExample),
   ]).tag)
   learning.push({ step: `cues + examples + corrections + other folds (${folds}-fold)`, trainedOn: examples.length + corrections.length, micro: cv.micro, polarityAccuracy: cv.polarityAccuracy })
   return { ...head, mode: 'k-fold', ...cv, learning }
+}
+
+function asExample(item: LabelledReview): TrainingExample {
+  return { text: item.text, themes: Object.keys(item.themes), complete: true }
 }
 
 /** A short table for people; the JSON report stays the machine-readable output. */
 export function describeEval(r: FullEvalReport): string {
   const pct = (x: number) => x.toFixed(3)
   const lines = [
-    `${r.pack.id} v${r.pack.version}, ${r.count} items, ${r.mode === 'k-fold' ? `${r.folds}-fold cross-validation` : 'in-sample'}`,
+    `${r.pack.id} v${r.pack.version}, ${r.count} items, ${r.mode === 'k-fold' ? `${r.folds}-fold cross-validation` : r.mode === 'train-file' ? 'classifier trained on another file' : 'in-sample'}`,
     `micro P ${pct(r.micro.precision)} R ${pct(r.micro.recall)} F1 ${pct(r.micro.f1)}; macro F1 ${pct(r.macro.f1)}; polarity ${pct(r.polarityAccuracy)}`,
     'theme                      P      R      F1     pol    support',
     ...Object.entries(r.perTheme).map(([t, s]) => `${t.padEnd(26)} ${pct(s.precision)}  ${pct(s.recall)}  ${pct(s.f1)}  ${pct(s.polarityAccuracy)}  ${s.support}`),

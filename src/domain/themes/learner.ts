@@ -73,7 +73,7 @@ export const DEFAULT_VETO = -2
 
 export function trainThemeModels(
   themeIds: readonly string[], examples: readonly TrainingExample[],
-  options: { threshold?: number; veto?: number; cueFeatures?: (text: string) => string[] } = {},
+  options: { threshold?: number; veto?: number; minCount?: number; cueFeatures?: (text: string) => string[] } = {},
 ): LearnedModel {
   const docs = examples.map((e) => unique([
     ...featuresOf(analyse(e.text).tokens),
@@ -88,7 +88,7 @@ export function trainThemeModels(
     let no = 0
     docs.forEach((d, i) => {
       const e = examples[i]!
-      const kept = d.filter((f) => df.get(f)! >= MIN_COUNT)
+      const kept = d.filter((f) => df.get(f)! >= (options.minCount ?? MIN_COUNT))
       if (kept.length === 0) return
       const label = e.themes.includes(theme) ? 'yes'
         : e.complete || e.notThemes?.includes(theme) === true ? 'no' : undefined
