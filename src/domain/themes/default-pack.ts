@@ -8,7 +8,7 @@ import type { ThemePack } from './pack.ts'
 const BODY =
   '(neck|shoulder|shoulders|back|upper back|lower back|mid back|spine|pain|pains|headache|headaches|' +
   'migraine|migraines|sciatica|jaw|hip|hips|knee|arm|arms|stiffness|tension|symptoms|soreness|' +
-  'posture|mobility|range of motion|tightness|knots|knot|muscles|muscle spasms|spasms|sciatic nerve)'
+  'posture|mobility|range of motion|tightness|knots|knot|muscles|muscle spasms|spasms|sciatic nerve|ache|aches|aching)'
 const REGION = '(neck|shoulder|shoulders|back|upper back|mid back|lower back|ribs|rib|spine|jaw|hips|hip|shoulder blade|arm)'
 const PROVIDER_ACTS = '(treated|treat|treats|treating|worked on|works on|work on|working on|took care of|takes care of|addressed|addresses|adjusted|adjusts|looked at|looks at)'
 
@@ -41,6 +41,8 @@ export const chiropracticPack: ThemePack = {
         'no rush',
         'all the time (i|you) need',
         'never (looked|looks|look) at the clock',
+        '(talked|talk|talks|chatted|chats|sat down and talked|sat and talked) (with|to) me (for)? (a while|a good while|a long time|ages|as long as)',
+        '(sat|sits|sit) down (with me|and talked|and listened|to talk)',
       ],
       negativeCues: [
         '(rushed|rushing|rush|hurried|hurry|hurrying|rushes)',
@@ -50,6 +52,9 @@ export const chiropracticPack: ThemePack = {
         'not a (person|human|human being)',
         '(conveyor belt|assembly line|production line|chiro mill|patient mill|cattle call|factory|revolving door)',
         '(looked|look|looking|watching|watch|checking|kept looking|kept checking) at the clock',
+        '(glanced|glancing|glance|looked|looking|checked|checking) at (her|his|their) (watch|clock)',
+        '(visit|appointment|session|adjustment|treatment|exam) (lasted|took|was over in|was done in|was) (only|maybe|barely|about|like|just)? (#|five|two|three) (minutes|minute|min|mins)',
+        '(heading|halfway|already|walking|was) out (the|of the) (door|room) (while|before|as)',
         '(on|against|racing) (a|the) clock',
         'clock watching',
         '(only|maybe|barely|literally|less than|under|not even) # (minutes|minute|min|mins)',
@@ -143,13 +148,17 @@ export const chiropracticPack: ThemePack = {
         '(addressed|address|addresses|addressing|fixed|fix|fixes|fixing|treat|treats|treated|tackled|tackle) (the|my) (cause|causes|underlying|root|source|habits|real problem|actual problem)',
         'caught that',
         '(traced|trace|traces|tracing|tracked) .. back to',
+        '(problem|issue|pain|ache|headaches|headache|tension|tightness|trouble) (was|is|were|are) (really|actually|all|mostly)? (coming|stemming|caused) (from|by)',
       ],
       negativeCues: [
         '(just|only|simply) (treat|treats|treating|treated|fix|fixes|fixing|fixed|mask|masks|masking|masked|chase|chasing|address|addressing|cover up|covering up|manage|managing) (the|my|your) (symptom|symptoms|pain)',
         '(band aid|bandaid|temporary fix|quick fix|short term fix)',
         '(never|didn\'t|did not|doesn\'t|won\'t) (ask|asked|asking|look|looked) (why|what caused|what causes|about the cause|into the cause|for the cause)',
       ],
-      antiCues: [],
+      antiCues: [
+        // pain coming from another body part is connected care, not a found cause
+        '(coming|stemming|caused) (from|by) (my|the|her|his) ' + REGION,
+      ],
       examples: [
         'She found out why my back kept flaring up instead of just treating the pain.',
         'They go after the cause, not only the symptoms.',
@@ -251,7 +260,7 @@ export const chiropracticPack: ThemePack = {
       description: 'Outcome on pain, mobility and headaches (negative: worse or no change).',
       cues: [],
       positiveCues: [
-        BODY + ' ... (better|improved|improving|improve|improves|relieved|gone|normal|looser|loose|fixed|healed|resolved|disappeared|vanished|subsided|eased|lighter|different|freer|much less|less frequent|stopped|went away|gone away|eased up|cleared up|calmed down|settled down|let up|a thing of the past|=released|=loosened|melted|=unlocked|=relaxed|under control|manageable|more manageable|tolerable)',
+        BODY + ' ... (better|improved|improving|improve|improves|relieved|gone|normal|looser|loose|fixed|healed|resolved|disappeared|vanished|subsided|eased|lighter|different|freer|much less|less frequent|stopped|went away|gone away|eased up|cleared up|calmed down|settled down|let up|a thing of the past|=released|=loosened|melted|=unlocked|=relaxed|under control|manageable|more manageable|tolerable|faded|fading|lifted|easing)',
         '(relief|relieved|relieve|relieves|fixed|fixes|healed|resolved|cured|eliminated|got rid of|helped|help|helps|helping|improved|loosened|freed up) .. ' + BODY,
         'relief',
         '(better|looser|freer) .. (my|the) ' + BODY + ' (feels|feel|is|are|moves|move)',
@@ -276,6 +285,8 @@ export const chiropracticPack: ThemePack = {
         '(feel|feels|felt|feeling) (so much|much|a lot|way|) (better|great|amazing|like new|like a new person)',
         '(leave|leaves|left|walk out|walked out|walking out) (feeling|) (looser|lighter|freer|better|loose|relaxed|like new)',
         '(kept|keeps|keep|keeping) (my|the) ' + BODY + ' from (coming back|returning)',
+        '(headaches|migraines|headache|migraine|pain|flare ups|flareups|episodes|attacks) (went|dropped|have gone|has gone|gone|fell|came) (down)? from',
+        '(feel|feels|felt|feeling) like (a different person|myself again|a new person|new|human again|years younger)',
       ],
       negativeCues: [
         BODY + ' ... (worse|same|unchanged|no different|still hurts|still hurting|returned|came back|is back|ever since|since then|since that visit|for days)',
@@ -287,6 +298,8 @@ export const chiropracticPack: ThemePack = {
         '(no|zero) (improvement|change|relief|progress|results|difference)',
         'still (hurting|hurts|aching|aches|in pain|locking|having pain|sore)',
         '(temporary|short lived|short-lived) relief',
+        '(more|worse) pain than (before|i came in|when i came|i arrived|i had)',
+        '(left|walked out|came out|went home) (in|with) (more|worse) pain',
         '(pain|it|headaches|headache|they|symptoms|migraines) (keeps|kept|keep) coming back',
         '(is|are|was|still) killing me',
         '(wasn\'t|isn\'t|not) (helping|working) at all',
@@ -347,6 +360,7 @@ export const chiropracticPack: ThemePack = {
       description: 'Comfortable, safe-feeling treatment (negative: rough, it hurt).',
       cues: [],
       positiveCues: [
+        '(adjustment|adjustments|treatment|treatments|touch|hands|technique|work) (was|were|is|are|felt|feels|always) .. (careful|controlled|precise|measured)',
         '(gentle|gently|gentlest|gentleness)',
         '(comfortable|comfortably|comfort|at ease|relaxed|relaxing|safe|safely|soothing)',
         '(light|soft|low force|low-force|gentle) (touch|pressure|technique|techniques|approach|hands)',
@@ -359,6 +373,7 @@ export const chiropracticPack: ThemePack = {
         '(never|didn\'t|doesn\'t|don\'t|hasn\'t) (hurt|hurts)',
       ],
       negativeCues: [
+        '(tensed up|tense up|tensing up|flinched|flinching|braced myself|bracing myself)',
         '(rough|roughly|rougher|forceful|forcefully|violent|violently|jarring|brutal)',
         '(too|so|very|way too|overly|really) (rough|hard|forceful|aggressive|forcefully|aggressively|much force)',
         '(aggressive|aggressively) (adjustment|adjustments|cracking|technique|manipulation|twist)',
