@@ -26,8 +26,8 @@ const many = (n: number, f: (i: number) => TrainingExample) => Array.from({ leng
 
 describe('the learned classifier beside the cues', () => {
   const examples = [
-    ...many(10, (i) => ({ text: `The tiramisu and the gelato were divine, visit ${i}.`, themes: ['dessert'], complete: true })),
-    ...many(10, (i) => ({ text: `We found a spot in the garage on level ${i}.`, themes: ['parking'], complete: true })),
+    ...many(30, (i) => ({ text: `The tiramisu and the gelato were divine, visit ${i}.`, themes: ['dessert'], complete: true })),
+    ...many(30, (i) => ({ text: `We found a spot in the garage on level ${i}.`, themes: ['parking'], complete: true })),
     ...['Great coffee.', 'The staff were friendly.', 'Nice music tonight.', 'Our table was by the window.', 'Good wine list.',
       'We came for a birthday.', 'The bill was fair.', 'Loud room.', 'Fast service.', 'Clean restrooms.'].map((text) => ({ text, themes: [], complete: true })),
   ]
