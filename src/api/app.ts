@@ -15,6 +15,8 @@ import { dashboardRoutes } from './routes/dashboard.ts'
 import { homePage } from './routes/home.ts'
 import { operationsRoutes } from './routes/operations.ts'
 import { reviewRoutes } from './routes/reviews.ts'
+import { themePackRoutes } from './routes/theme-packs.ts'
+import { JobQueue, backfillJobId } from '../jobs/queue.ts'
 
 export interface AppDependencies {
   db: Db
@@ -33,6 +35,8 @@ export interface AppDependencies {
   loginLimiter: LoginLimiter
   /** Adds `Secure` to the session cookie (behind TLS). */
   secureCookies: boolean
+  /** BullMQ key prefix, for queueing theme backfills from the API */
+  queuePrefix?: string
 }
 
 export function createApp(deps: AppDependencies): express.Express {
@@ -64,6 +68,18 @@ export function createApp(deps: AppDependencies): express.Express {
   })
   app.use('/app', dashboard.page)
   app.use('/api/v1', dashboard.api)
+  // theme engine (issue 5)
+  let queue: JobQueue | undefined
+  const jobQueue = () => (queue ??= new JobQueue(deps.redis, deps.queuePrefix ?? 'plaudit'))
+  app.use('/api/v1', themePackRoutes({
+    db: deps.db,
+    requireWrite: requireKey,
+    now: deps.now,
+    enqueueBackfill: async (id) => {
+      await jobQueue().addBackfill(id)
+    },
+    backfillProgress: async (id) => (await jobQueue().queue.getJob(backfillJobId(id)))?.progress ?? null,
+  }))
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)))
   app.use(errorHandler(deps.logger))
   return app

@@ -78,6 +78,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     ratingStructuredData: options.ratingStructuredData,
     loginLimiter: redisLoginLimiter(redis, options.prefix, options.loginLimits ?? DEFAULT_LOGIN_LIMITS),
     secureCookies: options.secureCookies ?? false,
+    queuePrefix: options.prefix,
   })
   const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
   const server = createServer((req, res) => {

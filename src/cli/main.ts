@@ -8,7 +8,11 @@ import { config } from '../config.ts'
 import { runWorker } from '../workers/run.ts'
 import { JobQueue } from '../jobs/queue.ts'
 import { runDemo } from './commands/demo.ts'
-import { runEval } from './commands/eval.ts'
+import { describeEval, evalPack, readLabelled } from './commands/eval.ts'
+import { exportThemePack, importThemePack, listThemePacks, retrainThemePack, startBackfill } from './commands/themes.ts'
+import type { TrainingExample } from '../domain/themes/learner.ts'
+import { correctionsFor } from '../db/stores/theme-packs.ts'
+import { SHIPPED_PACKS, correctionExamples, ensureShippedPacks, getPack } from '../services/theme-packs.ts'
 import { describeImport, runImport } from './commands/import.ts'
 import { runTag } from './commands/tag.ts'
 import { rebuildDashboardRollups } from '../services/rollups.ts'
@@ -140,17 +144,42 @@ program
   .command('tag')
   .description('tag {"id","text"} JSON lines with themes, without a database or Redis')
   .argument('<file>', 'a .jsonl file, or - for standard input')
-  .action(async (file: string) => {
-    const tag = createTagger(chiropracticPack)
+  .option('--pack <id>', 'shipped theme pack', 'chiropractic')
+  .action(async (file: string, options: { pack: string }) => {
+    const pack = SHIPPED_PACKS.find((p) => p.id === options.pack)
+    if (pack === undefined) throw new Error(`no shipped theme pack "${options.pack}"`)
+    const tag = createTagger(pack)
     process.exitCode = await runTag(file, tag, (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`${line}\n`))
   })
 
 program
   .command('eval')
-  .description('score the theme tagger on labelled reviews (clinic-dev.jsonl format); prints a JSON report')
+  .description('score the theme tagger on labelled reviews (clinic-dev.jsonl format); prints a JSON report, a table on stderr')
   .argument('<file>', 'labelled .jsonl file')
-  .action(async (file: string) => {
-    const report = await runEval(file, createTagger(chiropracticPack))
+  .option('--pack <id>', 'theme pack (shipped: chiropractic, restaurant)', 'chiropractic')
+  .option('--folds <k>', 'k-fold cross-validation of the learned part (train on k-1 folds, test on the other)')
+  .option('--db', 'use the pack as stored in the database, with curators\' corrections')
+  .option('--train <file>', 'labelled .jsonl file to train the classifier on (never the scored file), e.g. a train split')
+  .action(async (file: string, options: { pack: string; folds?: string; db?: boolean; train?: string }) => {
+    const folds = options.folds === undefined ? undefined : Number(options.folds)
+    if (folds !== undefined && (!Number.isInteger(folds) || folds < 2)) throw new Error(`--folds must be an integer ≥ 2, got "${options.folds}"`)
+    const items = await readLabelled(file)
+    let pack = SHIPPED_PACKS.find((p) => p.id === options.pack)
+    let corrections: TrainingExample[] = []
+    if (options.db === true) {
+      const runtime = openRuntime()
+      try {
+        ensureShippedPacks(runtime.db, new Date())
+        pack = getPack(runtime.db, options.pack)
+        corrections = correctionExamples(correctionsFor(runtime.db, pack.id))
+      } finally {
+        closeRuntime(runtime)
+      }
+    }
+    if (pack === undefined) throw new Error(`no shipped theme pack "${options.pack}" (use --db for a stored one)`)
+    const training = options.train === undefined ? [] : await readLabelled(options.train)
+    const report = evalPack(items, pack, corrections, folds, training)
+    process.stderr.write(`${describeEval(report)}\n`)
     console.log(JSON.stringify(report, null, 2))
   })
 
@@ -204,6 +233,67 @@ program
     const runtime = openRuntime()
     try {
       for (const example of labelledExamplesFromCorrections(runtime.db)) process.stdout.write(`${JSON.stringify(example)}\n`)
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+// ---- theme packs (issue 5) ----
+const themes = program.command('themes').description('theme packs: list, export, import, retrain, re-tag')
+
+themes.command('list').description('the stored packs; * marks the active one').action(() => {
+  const runtime = openRuntime()
+  try {
+    console.log(listThemePacks(runtime))
+  } finally {
+    closeRuntime(runtime)
+  }
+})
+
+themes.command('export').description('write a pack as JSON').argument('<id>').argument('[file]', 'output file (default: standard output)')
+  .action((id: string, file: string | undefined) => {
+    const runtime = openRuntime()
+    try {
+      const json = exportThemePack(runtime, id, file)
+      if (file === undefined || file === '-') process.stdout.write(json)
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+themes.command('import').description('save a JSON pack as its next version; the active pack\'s reviews are re-tagged')
+  .argument('<file>').option('--wait', 'draw the re-tagging progress until it finishes (needs a running worker)')
+  .action(async (file: string, options: { wait?: boolean }) => {
+    const runtime = openRuntime()
+    try {
+      const result = await importThemePack(runtime, file, (line) => process.stderr.write(`\r${line}`), options.wait === true)
+      if (options.wait === true && result.backfill !== null) process.stderr.write('\n')
+      console.log(result.message)
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+themes.command('retrain').description('rebuild a pack\'s classifier from its examples and curators\' corrections')
+  .option('--pack <id>', 'default: the active pack')
+  .action((options: { pack?: string }) => {
+    const runtime = openRuntime()
+    try {
+      const s = retrainThemePack(runtime, options.pack)
+      console.log(`retrained ${s.packId} v${s.packVersion} on ${s.examples} examples and ${s.corrections} corrections; classifier active for: ${s.learnedThemes.join(', ') || 'no theme yet'}`)
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+themes.command('backfill').description('re-tag every review with the active pack (resumes an interrupted run)')
+  .option('--wait', 'draw the progress until it finishes (needs a running worker)')
+  .action(async (options: { wait?: boolean }) => {
+    const runtime = openRuntime()
+    try {
+      const b = await startBackfill(runtime, (line) => process.stderr.write(`\r${line}`), options.wait === true)
+      if (options.wait === true) process.stderr.write('\n')
+      console.log(`${b.id}: ${b.status}, ${b.done}/${b.total} reviews`)
     } finally {
       closeRuntime(runtime)
     }

@@ -2,8 +2,8 @@ import { config, type Config } from '../config.ts'
 import { closeDatabase, migrateDatabase, openDatabase, type Db } from '../db/database.ts'
 import { connectRedis } from '../jobs/queue.ts'
 import { createLogger, type Logger } from '../logging.ts'
-import { chiropracticPack } from '../domain/themes/default-pack.ts'
-import { createAnalyzer, type Analyzer } from '../services/analyze-reviews.ts'
+import type { Analyzer } from '../services/analyze-reviews.ts'
+import { createStoredAnalyzer } from '../services/theme-backfill.ts'
 import type { Redis } from 'ioredis'
 
 export const systemClock = () => new Date()
@@ -21,7 +21,9 @@ export function openRuntime(overrides: Partial<Config> = {}): Runtime {
   const logger = createLogger(cfg.logLevel)
   const db = openDatabase(cfg.databaseFile, { busyTimeoutMs: cfg.databaseBusyMs })
   migrateDatabase(db)
-  return { config: cfg, logger, db, analyzer: createAnalyzer(chiropracticPack) }
+  // The active theme pack as stored (the shipped packs are saved on first use); the analyzer
+  // follows later versions and retrained models by itself.
+  return { config: cfg, logger, db, analyzer: createStoredAnalyzer(db, systemClock) }
 }
 
 export function closeRuntime(runtime: Runtime): void {

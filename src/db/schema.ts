@@ -59,7 +59,7 @@ export const mentions = sqliteTable(
   {
     reviewId: text('review_id').notNull().references(() => reviews.id),
     theme: text('theme').notNull(),
-    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed'] }).notNull(),
+    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed', 'neutral'] }).notNull(),
     start: integer('start').notNull(),
     end: integer('end').notNull(),
     score: real('score').notNull(),
@@ -75,7 +75,7 @@ export const reviewThemes = sqliteTable(
   {
     reviewId: text('review_id').notNull().references(() => reviews.id),
     theme: text('theme').notNull(),
-    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed'] }).notNull(),
+    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed', 'neutral'] }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.reviewId, t.theme] }), index('review_themes_theme').on(t.theme, t.polarity)],
 )
@@ -202,7 +202,7 @@ export const rollupThemeCounts = sqliteTable(
     grain: text('grain', { enum: ['day', 'month'] }).notNull(),
     period: text('period').notNull(),
     theme: text('theme').notNull(),
-    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed'] }).notNull(),
+    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed', 'neutral'] }).notNull(),
     reviews: integer('reviews').notNull(),
   },
   (t) => [
@@ -273,7 +273,7 @@ export const themeCorrections = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     reviewId: text('review_id').notNull().references(() => reviews.id),
     theme: text('theme').notNull(),
-    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed'] }).notNull(),
+    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed', 'neutral'] }).notNull(),
     verdict: text('verdict', { enum: ['confirmed', 'rejected', 'added'] }).notNull(),
     actor: text('actor').notNull(),
     at: text('at').notNull(),
@@ -306,3 +306,68 @@ export const patientAuthorizations = sqliteTable(
   },
   (t) => [index('patient_authorizations_testimonial').on(t.testimonialId)],
 )
+
+// ---- Theme engine (issue 5): packs as data, curators' corrections, learned models, backfills ----
+
+/** Each saved version of a theme pack, whole, as JSON; a pack's current version is its highest. */
+export const themePackVersions = sqliteTable(
+  'theme_pack_versions',
+  {
+    packId: text('pack_id').notNull(),
+    version: integer('version').notNull(),
+    body: text('body').notNull(),
+    savedAt: text('saved_at').notNull(),
+    savedBy: text('saved_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.packId, t.version] })],
+)
+
+/** Which pack tags the reviews (one row, id 1). */
+export const themeSettings = sqliteTable('theme_settings', {
+  id: integer('id').primaryKey(),
+  activePackId: text('active_pack_id').notNull(),
+})
+
+/** A curator's word on a mention: confirmed, rejected, or a theme the tagger missed. */
+export const mentionCorrections = sqliteTable(
+  'mention_corrections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reviewId: text('review_id').notNull().references(() => reviews.id),
+    packId: text('pack_id').notNull(),
+    theme: text('theme').notNull(),
+    verdict: text('verdict', { enum: ['confirm', 'reject', 'add'] }).notNull(),
+    polarity: text('polarity', { enum: ['positive', 'negative', 'mixed', 'neutral'] }),
+    start: integer('start').notNull(),
+    end: integer('end').notNull(),
+    /** the evidence text as the curator saw it: what the classifier learns from */
+    evidence: text('evidence').notNull(),
+    actor: text('actor').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [uniqueIndex('mention_corrections_key').on(t.reviewId, t.theme, t.start, t.end)],
+)
+
+/** The classifier trained for a pack (the model JSON), rebuilt by `plaudit themes retrain`. */
+export const themeModels = sqliteTable('theme_models', {
+  packId: text('pack_id').primaryKey(),
+  packVersion: integer('pack_version').notNull(),
+  model: text('model').notNull(),
+  examples: integer('examples').notNull(),
+  corrections: integer('corrections').notNull(),
+  trainedAt: text('trained_at').notNull(),
+})
+
+/** Re-tagging every review after a pack change: a cursor so a crashed run resumes where it was. */
+export const themeBackfills = sqliteTable('theme_backfills', {
+  id: text('id').primaryKey(),
+  packId: text('pack_id').notNull(),
+  packVersion: integer('pack_version').notNull(),
+  status: text('status', { enum: ['queued', 'running', 'finished', 'failed'] }).notNull(),
+  total: integer('total').notNull(),
+  done: integer('done').notNull().default(0),
+  /** last review id handled, in id order */
+  cursor: text('cursor'),
+  startedAt: text('started_at').notNull(),
+  finishedAt: text('finished_at'),
+})

@@ -97,8 +97,8 @@ export function splitByMonths(range: DayRange): { months: { from: string; to: st
 
 export type PolarityCounts = Record<Polarity, number>
 
-export const emptyCounts = (): PolarityCounts => ({ positive: 0, negative: 0, mixed: 0 })
-export const totalOf = (c: PolarityCounts) => c.positive + c.negative + c.mixed
+export const emptyCounts = (): PolarityCounts => ({ positive: 0, negative: 0, mixed: 0, neutral: 0 })
+export const totalOf = (c: PolarityCounts) => c.positive + c.negative + c.mixed + c.neutral
 
 /** Share of the period's reviews that mention a theme, 0..1, rounded to 3 places; 0 when no reviews. */
 export function shareOf(mentioning: number, reviews: number): number {
@@ -114,7 +114,7 @@ export interface Change {
   words: string
 }
 
-const POLARITY_WORDS: Record<Polarity, string> = { positive: 'praise', negative: 'complaints', mixed: 'mixed mentions' }
+const POLARITY_WORDS: Record<Polarity, string> = { positive: 'praise', negative: 'complaints', mixed: 'mixed mentions', neutral: 'mentions without a stance' }
 
 /**
  * The largest moves between the previous period and this one, in words. Ordered by the size of the
@@ -136,7 +136,7 @@ export function biggestChanges(
       changes.push({ theme, polarity, before, after, words: `${labels[theme] ?? theme} ${POLARITY_WORDS[polarity]}: ${before} → ${after}` })
     }
   }
-  const rank: Record<Polarity, number> = { negative: 0, positive: 1, mixed: 2 }
+  const rank: Record<Polarity, number> = { negative: 0, positive: 1, mixed: 2, neutral: 3 }
   changes.sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before) || rank[a.polarity] - rank[b.polarity] || a.theme.localeCompare(b.theme))
   return changes.slice(0, limit)
 }

@@ -1,4 +1,6 @@
 import type { TagResult } from './review.ts'
+import { CONTRAST, NEGATORS } from './themes/lexicon.ts'
+import { WORD, analyse } from './themes/text.ts'
 
 // Scoring a tagger against labelled reviews: theme detection (precision/recall/F1, micro and
 // macro) and, on themes both labelled and detected, polarity accuracy.
@@ -46,6 +48,31 @@ export interface EvalReport {
   perTheme: Record<string, ThemeScore>
   /** missed themes, spurious themes and wrong polarities, in input order */
   errors: EvalError[]
+  /** the errors on reviews with a negation ("never", "didn't") and with a contrast ("but") */
+  hardCases: {
+    negated: HardCaseFigures
+    contrasted: HardCaseFigures
+  }
+}
+
+export interface HardCaseFigures {
+  /** labelled reviews of this kind */
+  reviews: number
+  micro: Prf
+  polarityAccuracy: number
+  errors: Array<EvalError & { text: string }>
+}
+
+/** Whether a text holds a negation word and whether it holds a contrast word. */
+export function hardCaseKinds(text: string): { negated: boolean; contrasted: boolean } {
+  let negated = false
+  let contrasted = false
+  for (const t of analyse(text).tokens) {
+    if (t.kind !== WORD) continue
+    if (NEGATORS.has(t.norm)) negated = true
+    if (CONTRAST.has(t.norm)) contrasted = true
+  }
+  return { negated, contrasted }
 }
 
 interface Tally {
@@ -66,9 +93,11 @@ export function evaluate(
     return t
   }
   const errors: EvalError[] = []
+  const predictions = new Map<LabelledReview, Record<string, string>>()
 
   for (const item of items) {
     const predicted: Record<string, string> = predict(item.text, item.rating).themes
+    predictions.set(item, predicted)
     const expected = item.themes
     for (const theme of Object.keys(expected).sort()) {
       const want = expected[theme]!
@@ -125,7 +154,80 @@ export function evaluate(
     polarityAccuracy: round(ratio(hits, tp)),
     perTheme,
     errors,
+    hardCases: {
+      negated: hardCase(items.filter((i) => hardCaseKinds(i.text).negated), predictions, errors),
+      contrasted: hardCase(items.filter((i) => hardCaseKinds(i.text).contrasted), predictions, errors),
+    },
   }
+}
+
+function hardCase(
+  items: LabelledReview[], predictions: Map<LabelledReview, Record<string, string>>, errors: EvalError[],
+): HardCaseFigures {
+  let tp = 0
+  let fp = 0
+  let fn = 0
+  let hits = 0
+  const ids = new Map(items.map((i) => [i.id, i.text]))
+  for (const item of items) {
+    const predicted = predictions.get(item)!
+    for (const [theme, want] of Object.entries(item.themes)) {
+      if (!Object.hasOwn(predicted, theme)) fn++
+      else {
+        tp++
+        if (predicted[theme] === want) hits++
+      }
+    }
+    for (const theme of Object.keys(predicted)) if (!Object.hasOwn(item.themes, theme)) fp++
+  }
+  return {
+    reviews: items.length,
+    micro: scores(tp, fp, fn),
+    polarityAccuracy: round(ratio(hits, tp)),
+    errors: errors.filter((e) => ids.has(e.id)).map((e) => ({ ...e, text: ids.get(e.id)! })),
+  }
+}
+
+/** Cross-validated figures, with the per-fold micro-F1 to show the spread. */
+export interface CrossValidationReport extends EvalReport {
+  folds: number
+  foldMicroF1: number[]
+}
+
+/**
+ * k-fold cross-validation: item i is tested in fold i mod k by a tagger built from the other folds
+ * only. Deterministic (no shuffling), so two runs give the same figures. The pooled predictions
+ * are scored as one evaluation.
+ */
+export function crossValidate(
+  items: LabelledReview[], folds: number,
+  build: (training: LabelledReview[]) => (text: string, rating?: number) => TagResult,
+): CrossValidationReport {
+  if (!Number.isInteger(folds) || folds < 2 || folds > items.length) {
+    throw new RangeError(`folds must be an integer from 2 to ${items.length}, got ${folds}`)
+  }
+  const predictors: Array<(text: string, rating?: number) => TagResult> = []
+  const foldMicroF1: number[] = []
+  const foldOf = new Map<LabelledReview, number>()
+  items.forEach((item, i) => foldOf.set(item, i % folds))
+  for (let f = 0; f < folds; f++) {
+    const predictor = build(items.filter((item) => foldOf.get(item) !== f))
+    predictors.push(predictor)
+    foldMicroF1.push(evaluate(items.filter((item) => foldOf.get(item) === f), predictor).micro.f1)
+  }
+  // Each text is predicted by its own fold's tagger; identical texts in two folds are told apart.
+  const byItem = new Map<string, number[]>()
+  items.forEach((item) => {
+    const key = `${item.text}\u0000${item.rating ?? ''}`
+    const list = byItem.get(key) ?? []
+    list.push(foldOf.get(item)!)
+    byItem.set(key, list)
+  })
+  const report = evaluate(items, (text, rating) => {
+    const list = byItem.get(`${text}\u0000${rating ?? ''}`)!
+    return predictors[list.shift()!]!(text, rating)
+  })
+  return { ...report, folds, foldMicroF1 }
 }
 
 function scores(tp: number, fp: number, fn: number): Prf {

@@ -1,4 +1,5 @@
-export const POLARITIES = ['positive', 'negative', 'mixed'] as const
+/** `neutral`: the theme is named without a stance (only packs with neutralMentions produce it). */
+export const POLARITIES = ['positive', 'negative', 'mixed', 'neutral'] as const
 export type Polarity = (typeof POLARITIES)[number]
 
 export const SOURCES = ['google-business-profile', 'google-places', 'import'] as const

@@ -13,6 +13,10 @@ export const jobs = {
   }),
   // Issue 6: rebuilds the feeds that still show a name whose patient authorization has expired.
   'expire-authorizations': z.object({}),
+  // theme engine (issue 5): re-tag every review after a pack change
+  'backfill-themes': z.object({
+    backfillId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}@\d+$/),
+  }),
 } as const
 
 export type JobName = keyof typeof jobs

@@ -19,6 +19,11 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { count: 5000 },
 }
 
+/** BullMQ job id of a backfill ("chiropractic@3" → "backfill-chiropractic-v3"). */
+export function backfillJobId(backfillId: string): string {
+  return `backfill-${backfillId.replace('@', '-v')}`
+}
+
 /** The producing side: every job is checked against its contract before it reaches Redis. */
 export class JobQueue {
   readonly queue: Queue
@@ -45,6 +50,11 @@ export class JobQueue {
   /** Issue 6: repeating work through a BullMQ job scheduler (one per name, however many processes call this). */
   async scheduleEvery<K extends JobName>(name: K, everyMs: number, data: JobData<K>): Promise<void> {
     await this.queue.upsertJobScheduler(name, { every: everyMs }, { name, data: parseJobData(name, data) })
+  }
+
+  /** Queues a pack's backfill once: the job id is the backfill id, so asking twice adds one job. */
+  async addBackfill(backfillId: string): Promise<string> {
+    return this.add('backfill-themes', { backfillId }, { jobId: backfillJobId(backfillId) })
   }
 
   /** Waiting, active and delayed jobs: zero means the workers have caught up. */

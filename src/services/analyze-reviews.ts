@@ -7,6 +7,8 @@ import { ReviewStore, type AnalysisToSave } from '../db/stores/reviews.ts'
 export interface Analyzer {
   pack: ThemePack
   tag: (text: string, rating?: number) => TagResult
+  /** Picks up a changed pack or model (stored analyzers); called once per batch, not per review. */
+  refresh?: () => void
 }
 
 export function createAnalyzer(pack: ThemePack): Analyzer {
@@ -21,6 +23,7 @@ const TAGGED_PER_TURN = 25
  * rows however often the job runs; ids of reviews removed meanwhile are skipped.
  */
 export async function analyzeReviews(db: Db, analyzer: Analyzer, reviewIds: string[]): Promise<{ analyzed: number; skipped: number }> {
+  analyzer.refresh?.()
   const store = new ReviewStore(db)
   const found = store.forAnalysis(reviewIds)
   const analyses: AnalysisToSave[] = []

@@ -133,7 +133,7 @@ export function dashboardFigures(db: Db, query: DashboardQuery): DashboardFigure
   const volume = months.map((m) => volumeByMonth[m] ?? 0)
   const trendThemes: DashboardFigures['trend']['themes'] = {}
   for (const { theme } of themes) {
-    const series = { positive: [] as number[], negative: [] as number[], mixed: [] as number[], reviews: [] as number[], share: [] as number[] }
+    const series = { positive: [] as number[], negative: [] as number[], mixed: [] as number[], neutral: [] as number[], reviews: [] as number[], share: [] as number[] }
     months.forEach((month, i) => {
       const counts = themesByMonth[month]?.[theme] ?? emptyCounts()
       for (const polarity of POLARITIES) series[polarity].push(counts[polarity])

@@ -5,6 +5,7 @@ import { analyzeReviews, type Analyzer } from '../services/analyze-reviews.ts'
 import { collectionsQuotingReviews } from '../db/stores/collections.ts'
 import { publishFeed } from '../services/feed-publisher.ts'
 import { rebuildFeedsWithExpiredAuthorizations } from '../services/authorizations.ts'
+import { runBackfill } from '../services/theme-backfill.ts'
 
 /** One handler per job name: a job added to the contracts without a handler does not compile. */
 export type Handlers = { [K in JobName]: (data: JobData<K>, job: Job) => Promise<unknown> }
@@ -36,6 +37,10 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       const rebuilt = rebuildFeedsWithExpiredAuthorizations(deps.db, deps.now())
       for (const slug of rebuilt) await deps.announceFeed(slug)
       return { rebuilt }
+    },
+    'backfill-themes': async (data, job) => {
+      const b = await runBackfill(deps.db, deps.analyzer, data.backfillId, deps.now, (p) => job.updateProgress(p))
+      return { status: b.status, done: b.done, total: b.total }
     },
   }
 }

@@ -108,7 +108,7 @@ describe('the API', () => {
     it.each([
       ['sort=random', 'sort'],
       ['theme=parking', 'theme'],
-      ['polarity=neutral', 'polarity'],
+      ['polarity=lukewarm', 'polarity'],
       ['rating=6', 'rating'],
       ['limit=1000', 'limit'],
       ['limit=ten', 'limit'],

@@ -7,6 +7,7 @@ import type { Db } from '../../src/db/database.ts'
 import { JobQueue } from '../../src/jobs/queue.ts'
 import { createAnalyzer } from '../../src/services/analyze-reviews.ts'
 import { importReviews } from '../../src/services/import-reviews.ts'
+import { createStoredAnalyzer } from '../../src/services/theme-backfill.ts'
 import { runWorker } from '../../src/workers/run.ts'
 import { connectTestRedis } from './redis.ts'
 
@@ -24,10 +25,11 @@ export interface Pipeline {
   close: () => Promise<void>
 }
 
-export async function startPipeline(db: Db, prefix: string, now: () => Date): Promise<Pipeline> {
+export async function startPipeline(db: Db, prefix: string, now: () => Date, options: { storedPacks?: boolean } = {}): Promise<Pipeline> {
   const redis = connectTestRedis()
   const queue = new JobQueue(redis, prefix)
-  const analyzer = createAnalyzer(chiropracticPack)
+  // storedPacks: tag with the active pack from the database, as `plaudit worker` does
+  const analyzer = options.storedPacks === true ? createStoredAnalyzer(db, now) : createAnalyzer(chiropracticPack)
   const worker = runWorker({ db, redis, prefix, analyzer, concurrency: 1, logger: silentLogger, now })
   const api = await startApiServer({
     db,

@@ -17,7 +17,7 @@ describe('configuration', () => {
 
 describe('job contracts', () => {
   it('declare a schema for every job name', () => {
-    expect(Object.keys(jobs).sort()).toEqual(['analyze-reviews', 'expire-authorizations', 'rebuild-feed'])
+    expect(Object.keys(jobs).sort()).toEqual(['analyze-reviews', 'backfill-themes', 'expire-authorizations', 'rebuild-feed'])
   })
 
   it('refuse payloads that would make a worker fail, naming the field', () => {

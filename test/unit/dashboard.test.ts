@@ -38,8 +38,8 @@ describe('dashboard periods', () => {
 describe('biggest changes', () => {
   it('says the largest moves in words, complaints before praise when they moved as much', () => {
     const changes = biggestChanges(
-      { 'wait-time': { positive: 1, negative: 9, mixed: 0 }, 'never-rushed': { positive: 4, negative: 0, mixed: 0 } },
-      { 'wait-time': { positive: 1, negative: 3, mixed: 0 }, 'never-rushed': { positive: 10, negative: 0, mixed: 0 } },
+      { 'wait-time': { positive: 1, negative: 9, mixed: 0, neutral: 0 }, 'never-rushed': { positive: 4, negative: 0, mixed: 0, neutral: 0 } },
+      { 'wait-time': { positive: 1, negative: 3, mixed: 0, neutral: 0 }, 'never-rushed': { positive: 10, negative: 0, mixed: 0, neutral: 0 } },
       { 'wait-time': 'Wait time', 'never-rushed': 'Never rushed' },
     )
     expect(changes.map((c) => c.words)).toEqual(['Wait time complaints: 3 → 9', 'Never rushed praise: 10 → 4'])

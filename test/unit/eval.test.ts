@@ -77,6 +77,10 @@ describe('evaluate', () => {
       polarityAccuracy: 0,
       perTheme: {},
       errors: [],
+      hardCases: {
+        negated: { reviews: 0, micro: { precision: 0, recall: 0, f1: 0 }, polarityAccuracy: 0, errors: [] },
+        contrasted: { reviews: 0, micro: { precision: 0, recall: 0, f1: 0 }, polarityAccuracy: 0, errors: [] },
+      },
     })
   })
 })

@@ -8,7 +8,7 @@ import type { ThemePack } from './pack.ts'
 const BODY =
   '(neck|shoulder|shoulders|back|upper back|lower back|mid back|spine|pain|pains|headache|headaches|' +
   'migraine|migraines|sciatica|jaw|hip|hips|knee|arm|arms|stiffness|tension|symptoms|soreness|' +
-  'posture|mobility|range of motion|tightness|knots|knot|muscles|muscle spasms|spasms|sciatic nerve)'
+  'posture|mobility|range of motion|tightness|knots|knot|muscles|muscle spasms|spasms|sciatic nerve|ache|aches|aching)'
 const REGION = '(neck|shoulder|shoulders|back|upper back|mid back|lower back|ribs|rib|spine|jaw|hips|hip|shoulder blade|arm)'
 const PROVIDER_ACTS = '(treated|treat|treats|treating|worked on|works on|work on|working on|took care of|takes care of|addressed|addresses|adjusted|adjusts|looked at|looks at)'
 
@@ -41,6 +41,8 @@ export const chiropracticPack: ThemePack = {
         'no rush',
         'all the time (i|you) need',
         'never (looked|looks|look) at the clock',
+        '(talked|talk|talks|chatted|chats|sat down and talked|sat and talked) (with|to) me (for)? (a while|a good while|a long time|ages|as long as)',
+        '(sat|sits|sit) down (with me|and talked|and listened|to talk)',
       ],
       negativeCues: [
         '(rushed|rushing|rush|hurried|hurry|hurrying|rushes)',
@@ -50,6 +52,9 @@ export const chiropracticPack: ThemePack = {
         'not a (person|human|human being)',
         '(conveyor belt|assembly line|production line|chiro mill|patient mill|cattle call|factory|revolving door)',
         '(looked|look|looking|watching|watch|checking|kept looking|kept checking) at the clock',
+        '(glanced|glancing|glance|looked|looking|checked|checking) at (her|his|their) (watch|clock)',
+        '(visit|appointment|session|adjustment|treatment|exam) (lasted|took|was over in|was done in|was) (only|maybe|barely|about|like|just)? (#|five|two|three) (minutes|minute|min|mins)',
+        '(heading|halfway|already|walking|was) out (the|of the) (door|room) (while|before|as)',
         '(on|against|racing) (a|the) clock',
         'clock watching',
         '(only|maybe|barely|literally|less than|under|not even) # (minutes|minute|min|mins)',
@@ -73,6 +78,11 @@ export const chiropracticPack: ThemePack = {
         '(waited|wait|waiting) (only|maybe|barely|less than|under|not even)',
         'patient (portal|forms|intake)',
         'listen to (music|the radio|a podcast)',
+      ],
+      examples: [
+        'She took her time and answered every question I had.',
+        'I never felt like I was on a clock.',
+        'In and out in five minutes, it felt like a conveyor belt.',
       ],
     },
     {
@@ -113,6 +123,11 @@ export const chiropracticPack: ThemePack = {
         'desk (staff|person|people|girl|lady|guy|clerk|was|is|were|could)',
         'at the desk',
       ],
+      examples: [
+        'She adjusted my monitor height and my neck stopped aching at work.',
+        'Great tips on how to sit at my desk.',
+        'She never once looked at how I sit all day.',
+      ],
     },
     {
       id: 'root-cause',
@@ -133,13 +148,22 @@ export const chiropracticPack: ThemePack = {
         '(addressed|address|addresses|addressing|fixed|fix|fixes|fixing|treat|treats|treated|tackled|tackle) (the|my) (cause|causes|underlying|root|source|habits|real problem|actual problem)',
         'caught that',
         '(traced|trace|traces|tracing|tracked) .. back to',
+        '(problem|issue|pain|ache|headaches|headache|tension|tightness|trouble) (was|is|were|are) (really|actually|all|mostly)? (coming|stemming|caused) (from|by)',
       ],
       negativeCues: [
         '(just|only|simply) (treat|treats|treating|treated|fix|fixes|fixing|fixed|mask|masks|masking|masked|chase|chasing|address|addressing|cover up|covering up|manage|managing) (the|my|your) (symptom|symptoms|pain)',
         '(band aid|bandaid|temporary fix|quick fix|short term fix)',
         '(never|didn\'t|did not|doesn\'t|won\'t) (ask|asked|asking|look|looked) (why|what caused|what causes|about the cause|into the cause|for the cause)',
       ],
-      antiCues: [],
+      antiCues: [
+        // pain coming from another body part is connected care, not a found cause
+        '(coming|stemming|caused) (from|by) (my|the|her|his) ' + REGION,
+      ],
+      examples: [
+        'She found out why my back kept flaring up instead of just treating the pain.',
+        'They go after the cause, not only the symptoms.',
+        'It felt like they only chased symptoms.',
+      ],
     },
     {
       id: 'connected-care',
@@ -175,6 +199,11 @@ export const chiropracticPack: ThemePack = {
       ],
       antiCues: [
         'separate (room|rooms|appointment|appointments|visit|visits|bill|billing|charge|fee|fees)',
+      ],
+      examples: [
+        'She treated my neck and shoulders together as one system.',
+        'She explained how my upper back was pulling on my neck.',
+        'Nobody looked at how my shoulder and neck were connected.',
       ],
     },
     {
@@ -219,6 +248,11 @@ export const chiropracticPack: ThemePack = {
         'told (me|us) (on|over|by) the phone',
         '(honest|upfront|up front|transparent|clear) about (the|all the|)? (cost|costs|price|prices|pricing|fees|billing|charges)',
       ],
+      examples: [
+        'She explained my X-rays in plain language.',
+        'I finally understood what was going on and what the plan was.',
+        'Nobody explained anything about the treatment.',
+      ],
     },
     {
       id: 'pain-relief',
@@ -226,7 +260,7 @@ export const chiropracticPack: ThemePack = {
       description: 'Outcome on pain, mobility and headaches (negative: worse or no change).',
       cues: [],
       positiveCues: [
-        BODY + ' ... (better|improved|improving|improve|improves|relieved|gone|normal|looser|loose|fixed|healed|resolved|disappeared|vanished|subsided|eased|lighter|different|freer|much less|less frequent|stopped|went away|gone away|eased up|cleared up|calmed down|settled down|let up|a thing of the past|=released|=loosened|melted|=unlocked|=relaxed|under control|manageable|more manageable|tolerable)',
+        BODY + ' ... (better|improved|improving|improve|improves|relieved|gone|normal|looser|loose|fixed|healed|resolved|disappeared|vanished|subsided|eased|lighter|different|freer|much less|less frequent|stopped|went away|gone away|eased up|cleared up|calmed down|settled down|let up|a thing of the past|=released|=loosened|melted|=unlocked|=relaxed|under control|manageable|more manageable|tolerable|faded|fading|lifted|easing)',
         '(relief|relieved|relieve|relieves|fixed|fixes|healed|resolved|cured|eliminated|got rid of|helped|help|helps|helping|improved|loosened|freed up) .. ' + BODY,
         'relief',
         '(better|looser|freer) .. (my|the) ' + BODY + ' (feels|feel|is|are|moves|move)',
@@ -249,6 +283,10 @@ export const chiropracticPack: ThemePack = {
         '(improvement|improvements|progress|results)',
         '(pain|headache|headaches|migraine|migraines) (has|have|had) (eased|lifted|decreased|diminished|improved)',
         '(feel|feels|felt|feeling) (so much|much|a lot|way|) (better|great|amazing|like new|like a new person)',
+        '(leave|leaves|left|walk out|walked out|walking out) (feeling|) (looser|lighter|freer|better|loose|relaxed|like new)',
+        '(kept|keeps|keep|keeping) (my|the) ' + BODY + ' from (coming back|returning)',
+        '(headaches|migraines|headache|migraine|pain|flare ups|flareups|episodes|attacks) (went|dropped|have gone|has gone|gone|fell|came) (down)? from',
+        '(feel|feels|felt|feeling) like (a different person|myself again|a new person|new|human again|years younger)',
       ],
       negativeCues: [
         BODY + ' ... (worse|same|unchanged|no different|still hurts|still hurting|returned|came back|is back|ever since|since then|since that visit|for days)',
@@ -260,6 +298,8 @@ export const chiropracticPack: ThemePack = {
         '(no|zero) (improvement|change|relief|progress|results|difference)',
         'still (hurting|hurts|aching|aches|in pain|locking|having pain|sore)',
         '(temporary|short lived|short-lived) relief',
+        '(more|worse) pain than (before|i came in|when i came|i arrived|i had)',
+        '(left|walked out|came out|went home) (in|with) (more|worse) pain',
         '(pain|it|headaches|headache|they|symptoms|migraines) (keeps|kept|keep) coming back',
         '(is|are|was|still) killing me',
         '(wasn\'t|isn\'t|not) (helping|working) at all',
@@ -275,6 +315,11 @@ export const chiropracticPack: ThemePack = {
         '(i|we) (keep|kept|keeps) coming back',
         '(worked|works|work|working) (with|for|around) (my|your|our|their|the) (schedule|insurance|hours|budget|calendar)',
         'just (fix|fixed|fixing|treat|treated|treating|address|addressing) the (symptom|symptoms)',
+      ],
+      examples: [
+        'My neck pain is gone after three visits.',
+        'The headaches are much less frequent now.',
+        'My back is no better after six sessions.',
       ],
     },
     {
@@ -303,6 +348,11 @@ export const chiropracticPack: ThemePack = {
         'exercise (ball|room|bike)',
         '(work|working) (from|at) home',
       ],
+      examples: [
+        'She gave me stretches to do at home.',
+        'The exercises she showed me really help between visits.',
+        'I was given no exercises or advice for home.',
+      ],
     },
     {
       id: 'gentle',
@@ -310,6 +360,7 @@ export const chiropracticPack: ThemePack = {
       description: 'Comfortable, safe-feeling treatment (negative: rough, it hurt).',
       cues: [],
       positiveCues: [
+        '(adjustment|adjustments|treatment|treatments|touch|hands|technique|work) (was|were|is|are|felt|feels|always) .. (careful|controlled|precise|measured)',
         '(gentle|gently|gentlest|gentleness)',
         '(comfortable|comfortably|comfort|at ease|relaxed|relaxing|safe|safely|soothing)',
         '(light|soft|low force|low-force|gentle) (touch|pressure|technique|techniques|approach|hands)',
@@ -322,6 +373,7 @@ export const chiropracticPack: ThemePack = {
         '(never|didn\'t|doesn\'t|don\'t|hasn\'t) (hurt|hurts)',
       ],
       negativeCues: [
+        '(tensed up|tense up|tensing up|flinched|flinching|braced myself|bracing myself)',
         '(rough|roughly|rougher|forceful|forcefully|violent|violently|jarring|brutal)',
         '(too|so|very|way too|overly|really) (rough|hard|forceful|aggressive|forcefully|aggressively|much force)',
         '(aggressive|aggressively) (adjustment|adjustments|cracking|technique|manipulation|twist)',
@@ -344,6 +396,11 @@ export const chiropracticPack: ThemePack = {
         'safe (to say|bet)',
         'quick (to respond|response|reply|to answer)',
         '(was|were|is) (scary|scared|nervous)',
+      ],
+      examples: [
+        'The adjustments were gentle and I felt safe.',
+        'She checked in with me the whole time and nothing hurt.',
+        'It was rough and my neck was sore for days.',
       ],
     },
     {
@@ -382,6 +439,11 @@ export const chiropracticPack: ThemePack = {
         '(i|we) (was|were|am|ran|running|run) .. late',
         'on time (payments|payment)',
       ],
+      examples: [
+        'I was seen right on time.',
+        'Never waited more than a couple of minutes.',
+        'I waited 40 minutes past my appointment time.',
+      ],
     },
     {
       id: 'staff',
@@ -399,6 +461,11 @@ export const chiropracticPack: ThemePack = {
         '(call|called|calls) back (in|for|to)',
         'office (is|was) (calm|clean|beautiful|nice|quiet|modern|cozy|spotless)',
         'staff (parking)',
+      ],
+      examples: [
+        'The front desk staff are warm and welcoming.',
+        'The receptionist remembered my name.',
+        'The front desk was rude on the phone.',
       ],
     },
     {
@@ -438,6 +505,11 @@ export const chiropracticPack: ThemePack = {
         'opening (hours)',
         '(my|your|their) (schedule|hours) (is|are|was)',
         '(book|books) (on|about) ',
+      ],
+      examples: [
+        'Online booking is easy and there are same-day openings.',
+        'They always fit me in when I need it.',
+        'Getting an appointment takes weeks.',
       ],
     },
     {
@@ -481,6 +553,11 @@ export const chiropracticPack: ThemePack = {
         'paid attention',
         '(pay|paying|pays) (close )?attention',
         'care plan (was|is) (explained|laid out)',
+      ],
+      examples: [
+        'They were upfront about the cost and took my insurance.',
+        'Fair prices and no upselling.',
+        'They pushed an expensive package on my first visit.',
       ],
     },
   ],

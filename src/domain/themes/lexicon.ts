@@ -110,6 +110,7 @@ const DOMAIN_VALENCE: ReadonlyMap<string, number> = new Map(Object.entries({
   confusing: -2, disorganized: -2, chaotic: -2, late: -1, cold: -1, unhelpful: -2,
   useless: -2, worse: -3, awful: -3, mess: -2, snippy: -2, curt: -2, impersonal: -2,
   unfriendly: -2, ignored: -2, rough: -2, apology: 0, sorry: 0,
+  impossible: -2, hassle: -2, hassles: -2,
 }))
 
 const afinnRaw = new SentimentAnalyzer('English', null, 'afinn').vocabulary

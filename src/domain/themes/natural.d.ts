@@ -14,3 +14,21 @@ declare module 'natural/lib/natural/sentiment/SentimentAnalyzer.js' {
   }
   export default SentimentAnalyzer
 }
+
+declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
+  /** Naive Bayes over token arrays (passing arrays skips natural's stop-word-dropping tokenizeAndStem). */
+  class BayesClassifier {
+    constructor(stemmer?: unknown, smoothing?: number)
+    /** feature → document count, in first-seen order; index i is feature i of the inner model */
+    features: Record<string, number>
+    classifier: {
+      smoothing: number
+      totalExamples: number
+      classTotals: Record<string, number>
+      classFeatures: Record<string, Record<number, number>>
+    }
+    addDocument(tokens: string[], label: string): void
+    train(): void
+  }
+  export default BayesClassifier
+}

@@ -30,11 +30,23 @@ export interface Theme {
    * ("worth it" after a price, "doing them right" after exercises).
    */
   supportCues?: string[]
+  /**
+   * Sentences that speak about the theme, written as a patient would: the learned classifier's
+   * positive training examples (every other theme's examples are its negatives).
+   */
+  examples?: string[]
 }
 
 export interface ThemePack {
   id: string
   version: number
   label: string
+  /**
+   * Keep a cued theme whose clause takes no stance, as a `neutral` mention ("we ordered the
+   * pasta" is about food). Off for clinics, where such a mention is usually a visit's backdrop.
+   */
+  neutralMentions?: boolean
+  /** The theme of a text that names no other ("anecdotes/miscellaneous"). */
+  fallbackTheme?: string
   themes: Theme[]
 }

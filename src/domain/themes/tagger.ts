@@ -1,5 +1,6 @@
 import type { Mention, Polarity, TagResult } from '../review.ts'
 import { compilePack, findAll, tokenKeys, type RawMatch } from './cues.ts'
+import { cueFeature, scoreThemes, type CompiledModel } from './learner.ts'
 import { CONTRAST } from './lexicon.ts'
 import type { ThemePack } from './pack.ts'
 import { clauseSentiment, cueStance, hasNegator, textSentiment } from './polarity.ts'
@@ -21,15 +22,40 @@ const LEADING_GLUE: ReadonlySet<string> = new Set(['and', 'so', 'then', 'even', 
  * is pure (no I/O, clock or randomness) and returns the themes with their review-level polarity
  * and one mention per clause and theme, with evidence offsets into the original text.
  */
-export function createTagger(pack: ThemePack): (text: string, rating?: number) => TagResult {
+/** The cue features of a text, for training the classifier alongside the pack's cues. */
+export function createCueFeatures(pack: ThemePack): (text: string) => string[] {
+  const compiled = compilePack(pack)
+  return (text) => {
+    const { tokens, segments } = analyse(text)
+    const lastOf = new Int32Array(tokens.length)
+    for (let i = 0; i < tokens.length; i++) lastOf[i] = segments[tokens[i]!.segment]!.last
+    const kept = resolve(findAll(compiled, tokens, tokens.map(tokenKeys), lastOf), tokens, segments)
+    return [...new Set(kept.map((m) => cueFeature(compiled.themeIds[m.p.theme]!)))]
+  }
+}
+
+export function createTagger(pack: ThemePack, trained?: CompiledModel): (text: string, rating?: number) => TagResult {
+  // A model with no theme trained yet (too few examples) has nothing to say: skip its cost.
+  const model = trained !== undefined && trained.themeIds.length > 0 ? trained : undefined
   const compiled = compilePack(pack)
   const themeCount = compiled.themeIds.length
+  const modelTheme = model?.themeIds.map((id) => compiled.themeIds.indexOf(id))
+  const vetoes = new Set(modelTheme?.filter((_, i) => model!.canVeto[i]))
 
   return function tag(text: string, rating?: number): TagResult {
     const { tokens, segments } = analyse(text)
     const matches = findMatches(tokens, segments)
-    if (matches.length === 0) return { themes: {}, mentions: [] }
-    const kept = resolve(matches, tokens, segments)
+    if (matches.length === 0 && model === undefined && pack.fallbackTheme === undefined) return { themes: {}, mentions: [] }
+    let kept = resolve(matches, tokens, segments)
+    const learned = model === undefined ? [] : learnedSentences(model, modelTheme!, tokens, segments, cuesBySentence(kept, tokens, segments))
+    if (model !== undefined) {
+      // A curator's rejections teach the classifier; a cue in a sentence it is sure is not about
+      // the theme ("I rushed to my appointment") is dropped.
+      kept = kept.filter((m) => {
+        const verdict = learned[segments[tokens[m.start]!.segment]!.sentence]?.get(m.p.theme)
+        return verdict === undefined || !vetoes.has(m.p.theme) || verdict > model.veto
+      })
+    }
 
     // One group per (clause, theme).
     const groups = new Map<number, RawMatch[]>()
@@ -50,21 +76,52 @@ export function createTagger(pack: ThemePack): (text: string, rating?: number) =
     }
 
     const mentions: Mention[] = []
+    const cuedSentences = new Set<number>()
+    for (const key of groups.keys()) {
+      cuedSentences.add(segments[Math.floor(key / themeCount)]!.sentence * themeCount + (key % themeCount))
+    }
+    learned.forEach((scores, sentence) => {
+      for (const [theme, logOdds] of scores) {
+        if (logOdds <= model!.threshold || cuedSentences.has(sentence * themeCount + theme)) continue
+        const mention = sentenceMention(tokens, segments, sentence, compiled.themeIds[theme]!, logOdds, priorStance)
+        if (mention !== undefined) mentions.push(mention)
+      }
+    })
     for (const [key, group] of groups) {
       const seg = segments[Math.floor(key / themeCount)]!
-      const judged = judge(group, tokens, seg, priorStance)
+      const judged = judge(group, tokens, seg, priorStance) ??
+        (pack.neutralMentions === true ? { stance: 0 as const, score: SCORE.prior } : undefined)
       if (judged === undefined) continue
       const [start, end] = evidenceSpan(tokens, seg)
       mentions.push({
         theme: compiled.themeIds[group[0]!.p.theme]!,
-        polarity: judged.stance > 0 ? 'positive' : 'negative',
+        polarity: judged.stance > 0 ? 'positive' : judged.stance < 0 ? 'negative' : 'neutral',
         start,
         end,
         score: judged.score,
       })
     }
+    if (mentions.length === 0 && pack.fallbackTheme !== undefined && tokens.length > 0) {
+      const [start, end] = [tokens[0]!.start, tokens[tokens.length - 1]!.end]
+      const s = textSentiment(tokens)
+      const polarity = Math.abs(s) >= MIN_SENTIMENT ? (s > 0 ? 'positive' : 'negative') : 'neutral'
+      mentions.push({ theme: pack.fallbackTheme, polarity, start, end, score: SCORE.prior })
+    }
     mentions.sort((a, b) => a.start - b.start || (a.theme < b.theme ? -1 : a.theme > b.theme ? 1 : 0))
     return { themes: reviewPolarity(mentions), mentions }
+  }
+
+  /** Per sentence, the cue features of the themes its cues found. */
+  function cuesBySentence(kept: RawMatch[], tokens: Token[], segments: Segment[]): Map<number, string[]> {
+    const out = new Map<number, string[]>()
+    for (const m of kept) {
+      const sentence = segments[tokens[m.start]!.segment]!.sentence
+      const f = cueFeature(compiled.themeIds[m.p.theme]!)
+      const list = out.get(sentence)
+      if (list === undefined) out.set(sentence, [f])
+      else if (!list.includes(f)) list.push(f)
+    }
+    return out
   }
 
   function findMatches(tokens: Token[], segments: Segment[]): RawMatch[] {
@@ -73,6 +130,47 @@ export function createTagger(pack: ThemePack): (text: string, rating?: number) =
     for (let i = 0; i < tokens.length; i++) lastOf[i] = segments[tokens[i]!.segment]!.last
     return findAll(compiled, tokens, keys, lastOf)
   }
+}
+
+/** Per sentence, the classifier's log-odds for each pack theme it knows. */
+function learnedSentences(
+  model: CompiledModel, modelTheme: number[], tokens: Token[], segments: Segment[], cued: Map<number, string[]>,
+): Array<Map<number, number>> {
+  const out: Array<Map<number, number>> = []
+  let i = 0
+  while (i < segments.length) {
+    const sentence = segments[i]!.sentence
+    let j = i
+    while (j + 1 < segments.length && segments[j + 1]!.sentence === sentence) j++
+    const scores = scoreThemes(model, tokens.slice(segments[i]!.first, segments[j]!.last + 1), cued.get(sentence))
+    const byTheme = new Map<number, number>()
+    scores.forEach((v, k) => {
+      if (modelTheme[k]! >= 0) byTheme.set(modelTheme[k]!, v)
+    })
+    out[sentence] = byTheme
+    i = j + 1
+  }
+  return out
+}
+
+/**
+ * A theme the classifier found in a sentence without a cue: the sentence is the evidence, its
+ * sentiment the stance (then the star rating; `neutral` when the pack keeps stanceless mentions).
+ */
+function sentenceMention(
+  tokens: Token[], segments: Segment[], sentence: number, theme: string, logOdds: number,
+  priorStance: () => -1 | 1 | 0,
+): Mention | undefined {
+  const segs = segments.filter((s) => s.sentence === sentence)
+  const whole: Segment = { first: segs[0]!.first, last: segs[segs.length - 1]!.last, sentence }
+  let sum = 0
+  for (const seg of segs) sum += clauseSentiment(tokens, seg, seg.first, seg.first)
+  let stance: number = Math.abs(sum) >= MIN_SENTIMENT ? Math.sign(sum) : 0
+  if (stance === 0 && segs.some((seg) => hasNegator(tokens, seg))) stance = -1
+  if (stance === 0) stance = priorStance()
+  const [start, end] = evidenceSpan(tokens, whole)
+  const score = round(Math.min(0.85, 0.45 + logOdds / 20))
+  return { theme, polarity: stance > 0 ? 'positive' : stance < 0 ? 'negative' : 'neutral', start, end, score }
 }
 
 /**
@@ -152,10 +250,14 @@ function reviewPolarity(mentions: Mention[]): Record<string, Polarity> {
     let b = best.get(m.theme)
     if (b === undefined) best.set(m.theme, (b = { pos: 0, neg: 0 }))
     if (m.polarity === 'positive') b.pos = Math.max(b.pos, m.score)
-    else b.neg = Math.max(b.neg, m.score)
+    else if (m.polarity === 'negative') b.neg = Math.max(b.neg, m.score)
   }
   const themes: Record<string, Polarity> = {}
   for (const [theme, { pos, neg }] of best) {
+    if (pos === 0 && neg === 0) {
+      themes[theme] = 'neutral'
+      continue
+    }
     if (pos > 0 && neg > 0) {
       // A stance taken only from the star rating does not make a theme mixed against a real one.
       if (pos >= PRIOR_ONLY && neg >= PRIOR_ONLY) themes[theme] = 'mixed'

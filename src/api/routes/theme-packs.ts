@@ -1,0 +1,86 @@
+import { Router, type RequestHandler } from 'express'
+import { z } from 'zod'
+import type { Db } from '../../db/database.ts'
+import { latestBackfill } from '../../db/stores/theme-packs.ts'
+import { backfillForActivePack } from '../../services/theme-backfill.ts'
+import {
+  activatePack, correctionSchema, correctMention, ensureShippedPacks, getPack, packSummaries, retrainPack, savePack,
+} from '../../services/theme-packs.ts'
+import { handle, parseOr400 } from '../http.ts'
+
+const packIdSchema = z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes') })
+
+export interface ThemePackDependencies {
+  db: Db
+  requireWrite: RequestHandler
+  now: () => Date
+  /** Queues the re-tagging job of a backfill (once per backfill id). */
+  enqueueBackfill: (backfillId: string) => Promise<void>
+  /** The job's progress as BullMQ reports it, when the job is still known to the queue. */
+  backfillProgress: (backfillId: string) => Promise<unknown>
+}
+
+/** Until accounts exist every write is made by the holder of the admin key. */
+const ACTOR = 'admin-api-key'
+
+/** Theme packs as data: read by anyone with the API, changed with the admin key. */
+export function themePackRoutes({ db, requireWrite, now, enqueueBackfill, backfillProgress }: ThemePackDependencies): Router {
+  const router = Router()
+  let seeded = false
+  const ready = (): void => {
+    if (!seeded) ensureShippedPacks(db, now())
+    seeded = true
+  }
+  const retag = async () => {
+    const backfill = backfillForActivePack(db, now())
+    await enqueueBackfill(backfill.id)
+    return backfill
+  }
+
+  router.get('/theme-packs', handle(() => {
+    ready()
+    return { packs: packSummaries(db) }
+  }))
+
+  router.get('/theme-packs/:id', handle((req) => {
+    ready()
+    const { id } = parseOr400(packIdSchema, req.params)
+    return { pack: getPack(db, id) }
+  }))
+
+  router.put('/theme-packs/:id', requireWrite, handle(async (req) => {
+    ready()
+    const { id } = parseOr400(packIdSchema, req.params)
+    const saved = savePack(db, req.body ?? {}, ACTOR, now(), id)
+    return { pack: saved.pack, backfill: saved.retagging ? await retag() : null }
+  }))
+
+  router.post('/theme-packs/:id/activate', requireWrite, handle(async (req) => {
+    ready()
+    const { id } = parseOr400(packIdSchema, req.params)
+    const pack = activatePack(db, id, ACTOR, now())
+    return { pack, backfill: await retag() }
+  }))
+
+  router.post('/theme-packs/:id/retrain', requireWrite, handle((req) => {
+    ready()
+    const { id } = parseOr400(packIdSchema, req.params)
+    return { model: retrainPack(db, id, now()) }
+  }))
+
+  router.get('/theme-packs/:id/backfill', handle(async (req) => {
+    ready()
+    const { id } = parseOr400(packIdSchema, req.params)
+    getPack(db, id)
+    const backfill = latestBackfill(db, id)
+    return { backfill, jobProgress: backfill === null ? null : await backfillProgress(backfill.id) }
+  }))
+
+  router.post('/mention-corrections', requireWrite, handle((req) => {
+    ready()
+    const input = parseOr400(correctionSchema, (req.body ?? {}) as Record<string, unknown>)
+    return { correction: correctMention(db, input, ACTOR, now()) }
+  }, 201))
+
+  return router
+}
