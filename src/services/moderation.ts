@@ -3,6 +3,7 @@ import type { Polarity } from '../domain/review.ts'
 import type { Db } from '../db/database.ts'
 import { recordAudit } from '../db/stores/audit.ts'
 import { ReviewStore } from '../db/stores/reviews.ts'
+import { activePackId, saveCorrection, type Verdict } from '../db/stores/theme-packs.ts'
 import { collectionsQuotingReview, deleteHide, getHide, insertThemeCorrection, listThemeCorrections, putHide, type ThemeCorrection } from '../db/stores/review-moderation.ts'
 import { NotFoundError, RuleViolationError } from './errors.ts'
 
@@ -33,11 +34,33 @@ export function unhideReview(db: Db, reviewId: string, actor: string, now: Date)
   return collectionsQuotingReview(db, reviewId)
 }
 
+const ENGINE_VERDICT: Record<ThemeVerdict, Verdict> = { confirmed: 'confirm', rejected: 'reject', added: 'add' }
+
 /** A curator's verdict on a theme chip, kept as a labelled example for the theme engine. */
 export function correctTheme(db: Db, params: { reviewId: string; theme: string; polarity: Polarity; verdict: ThemeVerdict }, knownThemes: readonly string[], actor: string, now: Date): void {
-  activeReview(db, params.reviewId)
+  const review = activeReview(db, params.reviewId)
   if (!knownThemes.includes(params.theme)) throw new RuleViolationError(`theme "${params.theme}" is not in the theme pack`)
   insertThemeCorrection(db, { ...params, actor, at: now })
+  // The same verdict, on the evidence the chip stands for, is what the theme engine trains on
+  // (`plaudit themes retrain`): the confirmed or rejected mention's span, or the whole review for
+  // a theme the tagger missed.
+  const packId = activePackId(db)
+  if (packId) {
+    const mention = new ReviewStore(db).mentionsOf(params.reviewId).find((m) => m.theme === params.theme)
+    const span = mention && params.verdict !== 'added' ? mention : { start: 0, end: review.text.length }
+    saveCorrection(db, {
+      reviewId: params.reviewId,
+      packId,
+      theme: params.theme,
+      verdict: ENGINE_VERDICT[params.verdict],
+      polarity: params.polarity,
+      start: span.start,
+      end: span.end,
+      evidence: review.text.slice(span.start, span.end),
+      actor,
+      at: now,
+    })
+  }
   recordAudit(db, { at: now, actor, action: `theme.${params.verdict}`, subject: params.reviewId, after: { theme: params.theme, polarity: params.polarity } })
 }
 

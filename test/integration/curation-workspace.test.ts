@@ -11,6 +11,7 @@ import { chiropracticPack } from '../../src/domain/themes/default-pack.ts'
 import { asSession, seedUser, signIn, type Session } from '../support/accounts.ts'
 import { writeReviewsCsv } from '../support/csv.ts'
 import { startPipeline, type Pipeline } from '../support/pipeline.ts'
+import { correctionsFor } from '../../src/db/stores/theme-packs.ts'
 import { removeKeys, uniquePrefix } from '../support/redis.ts'
 import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
 
@@ -40,7 +41,7 @@ describe('the curation workspace API', () => {
 
   beforeAll(async () => {
     temp = createTempDatabase()
-    pipeline = await startPipeline(temp.db, prefix, () => clock)
+    pipeline = await startPipeline(temp.db, prefix, () => clock, { storedPacks: true })
     base = pipeline.api.url
     await pipeline.importAndAnalyze(
       writeReviewsCsv(temp.dir, 'w.csv', [
@@ -109,6 +110,12 @@ describe('the curation workspace API', () => {
       ['never-rushed', 'confirmed', 'user:mia@clinic.test'],
       ['posture', 'rejected', 'user:mia@clinic.test'],
       ['connected-care', 'added', 'user:mia@clinic.test'],
+    ])
+    const learnedFrom = correctionsFor(temp.db, 'chiropractic').map((c) => [c.reviewId, c.theme, c.verdict, c.evidence.length > 0])
+    expect(learnedFrom).toEqual([
+      [id('w1'), 'never-rushed', 'confirm', true],
+      [id('w3'), 'posture', 'reject', true],
+      [id('w1'), 'connected-care', 'add', true],
     ])
     const labelled = labelledExamplesFromCorrections(temp.db)
     expect(labelled.find((e) => e.id === id('w1'))?.themes).toMatchObject({ 'never-rushed': 'positive', 'connected-care': 'positive' })
