@@ -34,7 +34,7 @@ export async function measureCurationSearch(dir: string, count: number, seed: nu
   const analyzer = createAnalyzer(chiropracticPack)
   const batches: string[][] = []
   await importReviews(db, { file: csv, locationId: 'bench', analyzeBatchSize: 500, now: () => new Date('2026-01-01T00:00:00Z'), enqueueAnalysis: async (ids) => void batches.push(ids) })
-  for (const ids of batches) analyzeReviews(db, analyzer, ids)
+  for (const ids of batches) await analyzeReviews(db, analyzer, ids)
   db.$client.pragma('optimize')
 
   for (const q of QUERIES) searchForCuration(db, { ...q, includeHidden: true, limit: 50 })

@@ -68,7 +68,7 @@ export async function runBackfill(
     }
     const ids = reviewIdsAfter(db, cursor, batchSize)
     if (ids.length === 0) break
-    analyzeReviews(db, analyzer, ids)
+    await analyzeReviews(db, analyzer, ids)
     done += ids.length
     cursor = ids[ids.length - 1]!
     const total = Math.max(b.total, done)

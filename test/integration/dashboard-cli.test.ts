@@ -26,7 +26,7 @@ describe('plaudit rollups rebuild and plaudit export', () => {
       { id: 'k1', rating: 5, text: 'I never felt rushed.', createdAt: '2026-10-01T10:00:00Z' },
       { id: 'k2', rating: 1, author: '=cmd|" /C calc"!A0', text: 'I waited 45 minutes past my appointment.', createdAt: '2026-11-02T10:00:00Z' },
     ])
-    await importReviews(temp.db, { file, locationId: 'clinic', analyzeBatchSize: 10, now: () => NOW, enqueueAnalysis: async (ids) => void analyzeReviews(temp.db, analyzer, ids) })
+    await importReviews(temp.db, { file, locationId: 'clinic', analyzeBatchSize: 10, now: () => NOW, enqueueAnalysis: async (ids) => { await analyzeReviews(temp.db, analyzer, ids) } })
   })
   afterAll(() => temp.remove())
 

@@ -79,8 +79,8 @@ describe('dashboard rollups', () => {
           })
           // Most changes are analysed at once; some wait (their old themes still count), some twice.
           const analyzeNow = changed.filter(() => random.next() < 0.8)
-          analyzeReviews(temp.db, analyzer, analyzeNow)
-          if (analyzeNow.length > 0 && random.next() < 0.3) analyzeReviews(temp.db, analyzer, analyzeNow.slice(0, 5))
+          await analyzeReviews(temp.db, analyzer, analyzeNow)
+          if (analyzeNow.length > 0 && random.next() < 0.3) await analyzeReviews(temp.db, analyzer, analyzeNow.slice(0, 5))
         }
         // Removals, as a full sync would find them; removing twice changes nothing more.
         const gone = known.filter(() => random.next() < 0.05).map((k) => reviewIdFor('import', k.id))
@@ -101,7 +101,7 @@ describe('dashboard rollups', () => {
     const file = writeReviewsCsv(temp.dir, 'one.csv', [{ id: 'x1', rating: 2, text: 'I waited 45 minutes past my appointment.', createdAt: '2026-03-04T10:00:00Z' }])
     const ids: string[] = []
     await importReviews(temp.db, { file, locationId: 'clinic', analyzeBatchSize: 10, now: () => NOW, enqueueAnalysis: async (batch) => void ids.push(...batch) })
-    analyzeReviews(temp.db, analyzer, ids)
+    await analyzeReviews(temp.db, analyzer, ids)
     expect(snapshotRollups(temp.db)).toEqual({
       reviews: ['clinic|day|2026-03-04|2=1', 'clinic|month|2026-03|2=1'],
       themes: ['clinic|day|2026-03-04|wait-time|negative=1', 'clinic|month|2026-03|wait-time|negative=1'],
@@ -117,7 +117,7 @@ describe('dashboard rollups', () => {
 
   it('reports and repairs rollups that drifted from the reviews', async () => {
     const file = writeReviewsCsv(temp.dir, 'three.csv', [{ id: 'y1', rating: 5, text: 'Great advice on my desk posture.', createdAt: '2026-05-06T10:00:00Z' }])
-    await importReviews(temp.db, { file, locationId: 'clinic', analyzeBatchSize: 10, now: () => NOW, enqueueAnalysis: async (ids) => void analyzeReviews(temp.db, analyzer, ids) })
+    await importReviews(temp.db, { file, locationId: 'clinic', analyzeBatchSize: 10, now: () => NOW, enqueueAnalysis: async (ids) => { await analyzeReviews(temp.db, analyzer, ids) } })
     const good = snapshotRollups(temp.db)
     temp.db.$client.prepare("update rollup_review_counts set reviews = 9 where grain = 'month'").run()
 
