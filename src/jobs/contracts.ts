@@ -11,6 +11,11 @@ export const jobs = {
   'rebuild-feed': z.object({
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
   }),
+  // Google Business Profile sync of one location (issue 4): incremental by default, full walks every page.
+  'sync-location': z.object({
+    locationId: z.string().min(1).max(200),
+    full: z.boolean().default(false),
+  }),
 } as const
 
 export type JobName = keyof typeof jobs

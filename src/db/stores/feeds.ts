@@ -50,6 +50,8 @@ export function feedInputFor(db: Db, slug: string): FeedInput | null {
       source: row.review.source as SourceId,
     })
   }
+  // A collection whose testimonials were all withdrawn still shows its location's aggregate.
+  locationId ??= rows[0]?.review.locationId ?? null
   const aggregate = locationId ? (getLocation(db, locationId)?.aggregate ?? null) : null
   return { slug, title: collection.title, aggregate, testimonials: shown }
 }
