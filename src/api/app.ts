@@ -8,6 +8,7 @@ import { curationRoutes } from './routes/curation.ts'
 import { homePage } from './routes/home.ts'
 import { operationsRoutes } from './routes/operations.ts'
 import { reviewRoutes } from './routes/reviews.ts'
+import { settingsRoutes, type SettingsDependencies } from './routes/settings.ts'
 
 export interface AppDependencies {
   db: Db
@@ -18,6 +19,8 @@ export interface AppDependencies {
   locationIds: () => string[]
   now: () => Date
   republish: (slug: string) => Promise<void>
+  /** Google connection settings (issue 4); absent, /app/settings is not served. */
+  google?: SettingsDependencies
 }
 
 export function createApp(deps: AppDependencies): express.Express {
@@ -34,6 +37,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use('/api/v1', reviewRoutes(deps.db, deps.themeIds))
   app.use('/api/v1', curationRoutes({ db: deps.db, requireWrite: requireKey, now: deps.now, republish: deps.republish }))
   app.use('/api/v1', operations.router)
+  if (deps.google) app.use(settingsRoutes(deps.google))
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)))
   app.use(errorHandler(deps.logger))
   return app

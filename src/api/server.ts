@@ -6,7 +6,7 @@ import type { Db } from '../db/database.ts'
 import { listLocationIds } from '../db/stores/locations.ts'
 import type { Logger } from '../logging.ts'
 import { publishFeed } from '../services/feed-publisher.ts'
-import { createApp } from './app.ts'
+import { createApp, type AppDependencies } from './app.ts'
 import { loadPublicAssets } from './assets.ts'
 import { FeedCache } from './feed-cache.ts'
 import { createPublicHandler } from './public-handler.ts'
@@ -21,6 +21,7 @@ export interface ApiServerOptions {
   now: () => Date
   port: number
   host: string
+  google?: AppDependencies['google']
 }
 
 export interface RunningApi {
@@ -67,6 +68,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     locationIds: () => listLocationIds(db),
     now: options.now,
     republish,
+    ...(options.google && { google: options.google }),
   })
   const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
   const server = createServer((req, res) => {

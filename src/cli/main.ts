@@ -7,6 +7,8 @@ import { config } from '../config.ts'
 import { runWorker } from '../workers/run.ts'
 import { runDemo } from './commands/demo.ts'
 import { runEval } from './commands/eval.ts'
+import { runGoogleAddLocation, runGoogleConnect, runGoogleSync, settingsDependencies, workerGoogle } from './commands/google.ts'
+import { JobQueue } from '../jobs/queue.ts'
 import { describeImport, runImport } from './commands/import.ts'
 import { runTag } from './commands/tag.ts'
 import { closeRuntime, onShutdown, openRedis, openRuntime, systemClock } from './runtime.ts'
@@ -55,6 +57,7 @@ program
       concurrency: runtime.config.workerConcurrency,
       logger: runtime.logger,
       now: systemClock,
+      google: workerGoogle(runtime),
     })
     worker.on('ready', () => runtime.logger.info({ prefix: runtime.config.queuePrefix }, 'worker ready'))
     onShutdown(runtime.logger, async () => {
@@ -70,6 +73,7 @@ program
   .action(async () => {
     const runtime = openRuntime()
     const redis = openRedis(runtime)
+    const queue = new JobQueue(redis, runtime.config.queuePrefix)
     const api = await startApiServer({
       db: runtime.db,
       redis,
@@ -80,11 +84,13 @@ program
       now: systemClock,
       port: runtime.config.port,
       host: runtime.config.host,
+      google: settingsDependencies(runtime, redis, queue),
     })
     runtime.logger.info({ url: api.url }, 'listening')
     console.log(`listening on ${api.url}`)
     onShutdown(runtime.logger, async () => {
       await api.close()
+      await queue.close()
       await redis.quit()
       closeRuntime(runtime)
     })
@@ -111,6 +117,51 @@ program
   .action(async (file: string) => {
     const report = await runEval(file, createTagger(chiropracticPack))
     console.log(JSON.stringify(report, null, 2))
+  })
+
+// --- Google Business Profile (issue 4) ---
+const googleCommand = program.command('google').description('connect Google Business Profile locations and sync their reviews')
+
+googleCommand
+  .command('connect')
+  .description('connect a Google account (OAuth in a browser, answer received on 127.0.0.1) and pick locations to sync')
+  .option('--port <port>', 'loopback port for Google to send the owner back to (0: any free port)', '0')
+  .action(async (options: { port: string }) => {
+    const runtime = openRuntime()
+    try {
+      await runGoogleConnect(runtime, options)
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+googleCommand
+  .command('add-location')
+  .description('for servers without a browser: sync a location with a refresh token obtained elsewhere')
+  .requiredOption('--location <name>', 'accounts/{account}/locations/{location}')
+  .requiredOption('--refresh-token-file <file>', 'a file holding only the refresh token (stored encrypted, never in plaintext)')
+  .option('--id <locationId>', 'Plaudit location id (default: google-{location})')
+  .action(async (options: { location: string; refreshTokenFile: string; id?: string }) => {
+    const runtime = openRuntime()
+    try {
+      await runGoogleAddLocation(runtime, options)
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+googleCommand
+  .command('sync')
+  .description('sync one location now: incremental (new and edited reviews) or --full (every page, removals)')
+  .requiredOption('--location <id>', 'Plaudit location id, or accounts/{a}/locations/{l}')
+  .option('--full', 'walk every page and mark reviews gone from Google as removed', false)
+  .action(async (options: { location: string; full: boolean }) => {
+    const runtime = openRuntime()
+    try {
+      console.log(JSON.stringify(await runGoogleSync(runtime, options)))
+    } finally {
+      closeRuntime(runtime)
+    }
   })
 
 program.parseAsync().catch((error: Error) => {

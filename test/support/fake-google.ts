@@ -116,7 +116,8 @@ export class FakeGoogle {
       case 'locations':
         if (!this.authorized(req, res)) return
         if (!url.searchParams.get('readMask')) return this.json(res, 400, { error: { code: 400, message: "Request contains an invalid argument: readMask is required", status: 'INVALID_ARGUMENT' } })
-        return this.json(res, 200, fixture('gbp-locations-list.json'))
+        // Only the location group holds the practice; the owner's personal account holds no location.
+        return this.json(res, 200, url.pathname === `/v1/${ACCOUNT}/locations` ? fixture('gbp-locations-list.json') : {})
       case 'reviews':
         if (this.authorized(req, res)) this.reviewPage(res, url)
         return
