@@ -22,6 +22,7 @@ export interface ApiServerOptions {
   port: number
   host: string
   google?: AppDependencies['google']
+  places?: AppDependencies['places']
 }
 
 export interface RunningApi {
@@ -69,6 +70,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     now: options.now,
     republish,
     ...(options.google && { google: options.google }),
+    ...(options.places && { places: options.places }),
   })
   const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
   const server = createServer((req, res) => {

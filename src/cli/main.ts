@@ -9,6 +9,8 @@ import { runDemo } from './commands/demo.ts'
 import { runEval } from './commands/eval.ts'
 import { runGoogleAddLocation, runGoogleConnect, runGoogleSync, settingsDependencies, workerGoogle } from './commands/google.ts'
 import { JobQueue } from '../jobs/queue.ts'
+import { setPlaceLocation } from '../db/stores/google.ts'
+import { ensureLocation } from '../db/stores/locations.ts'
 import { describeImport, runImport } from './commands/import.ts'
 import { runTag } from './commands/tag.ts'
 import { closeRuntime, onShutdown, openRedis, openRuntime, systemClock } from './runtime.ts'
@@ -85,6 +87,7 @@ program
       port: runtime.config.port,
       host: runtime.config.host,
       google: settingsDependencies(runtime, redis, queue),
+      places: { apiKey: runtime.config.google.placesApiKey, apiRoot: runtime.config.google.apiRoot },
     })
     runtime.logger.info({ url: api.url }, 'listening')
     console.log(`listening on ${api.url}`)
@@ -145,6 +148,22 @@ googleCommand
     const runtime = openRuntime()
     try {
       await runGoogleAddLocation(runtime, options)
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+googleCommand
+  .command('add-place')
+  .description('show a location known only by its Place id with up to 5 Google reviews fetched at display time (never stored)')
+  .requiredOption('--location <id>', 'Plaudit location id')
+  .requiredOption('--place-id <placeId>', 'the Google Place id')
+  .action((options: { location: string; placeId: string }) => {
+    const runtime = openRuntime()
+    try {
+      ensureLocation(runtime.db, { id: options.location, name: options.location })
+      setPlaceLocation(runtime.db, options.location, options.placeId)
+      console.log(`${options.location}: Places fallback at /api/public/v1/locations/${options.location}/google-reviews`)
     } finally {
       closeRuntime(runtime)
     }
