@@ -17,7 +17,7 @@ describe('configuration', () => {
 
 describe('job contracts', () => {
   it('declare a schema for every job name', () => {
-    expect(Object.keys(jobs).sort()).toEqual(['analyze-reviews', 'rebuild-feed'])
+    expect(Object.keys(jobs).sort()).toEqual(['analyze-reviews', 'rebuild-feed', 'sync-location'])
   })
 
   it('refuse payloads that would make a worker fail, naming the field', () => {
@@ -25,5 +25,12 @@ describe('job contracts', () => {
     expect(() => parseJobData('analyze-reviews', { locationId: 'l', reviewIds: [] })).toThrow('reviewIds')
     expect(() => parseJobData('rebuild-feed', { slug: '../etc' })).toThrow('slug')
     expect(parseJobData('analyze-reviews', { locationId: 'l', reviewIds: ['a'] })).toEqual({ locationId: 'l', reviewIds: ['a'] })
+  })
+})
+
+describe('the sync-location contract', () => {
+  it('defaults to an incremental sync and refuses a missing location', () => {
+    expect(parseJobData('sync-location', { locationId: 'google-1' })).toEqual({ locationId: 'google-1', full: false })
+    expect(() => parseJobData('sync-location', { full: true })).toThrow('locationId')
   })
 })

@@ -29,7 +29,8 @@ blockquote{margin:.25rem 0}.meta{font-size:.85em;color:var(--plaudit-muted,#5260
       section.setAttribute('aria-label', feed.label)
       section.append(el('style', css), el('p', feed.label, 'label'))
       if (feed.aggregate) {
-        const agg = el('p', `${feed.aggregate.rating.toFixed(1)} ★ average over all ${feed.aggregate.count} reviews`, 'agg')
+        const checked = feed.aggregate.checkedAt ? ` · checked ${feed.aggregate.checkedAt}` : ''
+        const agg = el('p', `${feed.aggregate.rating.toFixed(1)} ★ average over all ${feed.aggregate.count} reviews${checked}`, 'agg')
         section.append(agg)
       }
       const list = el('ul')
