@@ -2,7 +2,7 @@ import express from 'express'
 import type { Redis } from 'ioredis'
 import type { Db } from '../db/database.ts'
 import type { Logger } from '../logging.ts'
-import { requireAdminKey } from './auth.ts'
+import { requireAdminKey, requireOwnerPage } from './auth.ts'
 import { errorHandler, HttpError } from './http.ts'
 import { curationRoutes } from './routes/curation.ts'
 import { homePage } from './routes/home.ts'
@@ -41,7 +41,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use('/api/v1', reviewRoutes(deps.db, deps.themeIds))
   app.use('/api/v1', curationRoutes({ db: deps.db, requireWrite: requireKey, now: deps.now, republish: deps.republish }))
   app.use('/api/v1', operations.router)
-  if (deps.google) app.use(settingsRoutes(deps.google))
+  if (deps.google) app.use('/app/settings', requireOwnerPage(deps.adminApiKey), settingsRoutes(deps.google))
   if (deps.places) {
     const places = deps.places
     // Public and read-only like the feeds, but fetched from Google at display time and never stored.

@@ -17,6 +17,7 @@ import { connectTestRedis, removeKeys, uniquePrefix } from '../support/redis.ts'
 import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
 
 const prefix = uniquePrefix('google-settings')
+const owner = { authorization: `Basic ${Buffer.from(`owner:${ADMIN_KEY}`).toString('base64')}` }
 const unescape = (html: string) => html.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code)))
 
 describe('connecting Google from the settings page, and the sync job in the worker', () => {
@@ -69,8 +70,18 @@ describe('connecting Google from the settings page, and the sync job in the work
     await removeKeys(prefix)
   })
 
+  it('asks for the admin key before showing the settings', async () => {
+    const anonymous = await fetch(`${api.url}/app/settings`)
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.headers.get('www-authenticate')).toContain('Basic')
+    expect((await fetch(`${api.url}/app/settings/google/connect`, { redirect: 'manual' })).status).toBe(401)
+    const wrong = `Basic ${Buffer.from('owner:not-the-key-at-all').toString('base64')}`
+    expect((await fetch(`${api.url}/app/settings`, { headers: { authorization: wrong } })).status).toBe(401)
+    expect((await fetch(`${api.url}/app/settings`, { headers: owner })).status).toBe(200)
+  })
+
   it('sends the owner to Google for business.manage with offline access and a state, then lets them pick locations', async () => {
-    const start = await fetch(`${api.url}/app/settings/google/connect`, { redirect: 'manual' })
+    const start = await fetch(`${api.url}/app/settings/google/connect`, { redirect: 'manual', headers: owner })
     expect(start.status).toBe(302)
     const consent = new URL(start.headers.get('location')!)
     expect(consent.origin + consent.pathname).toBe(`${fake.url}/o/oauth2/v2/auth`)
@@ -82,11 +93,11 @@ describe('connecting Google from the settings page, and the sync job in the work
     })
     const state = consent.searchParams.get('state')!
 
-    const forged = await fetch(`${api.url}/app/settings/google/callback?code=${AUTH_CODE}&state=st_not_ours`)
+    const forged = await fetch(`${api.url}/app/settings/google/callback?code=${AUTH_CODE}&state=st_not_ours`, { headers: owner })
     expect(forged.status).toBe(400)
     expect(await forged.text()).toContain('state does not match')
 
-    const back = await fetch(`${api.url}/app/settings/google/callback?code=${encodeURIComponent(AUTH_CODE)}&state=${state}`)
+    const back = await fetch(`${api.url}/app/settings/google/callback?code=${encodeURIComponent(AUTH_CODE)}&state=${state}`, { headers: owner })
     expect(back.status).toBe(200)
     expect(back.headers.get('content-security-policy')).toBe(PAGE_CSP)
     const html = await back.text()
@@ -95,23 +106,23 @@ describe('connecting Google from the settings page, and the sync job in the work
     expect(fake.count('locations')).toBe(2)
 
     // The same state cannot be used twice.
-    expect((await fetch(`${api.url}/app/settings/google/callback?code=${AUTH_CODE}&state=${state}`)).status).toBe(400)
+    expect((await fetch(`${api.url}/app/settings/google/callback?code=${AUTH_CODE}&state=${state}`, { headers: owner })).status).toBe(400)
 
     const field = (name: string) => unescape(new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1]!)
     const form = new URLSearchParams({ form: field('form'), connection: field('connection'), location: field('location') })
-    const picked = await fetch(`${api.url}/app/settings/google/locations`, { method: 'POST', body: form, redirect: 'manual' })
+    const picked = await fetch(`${api.url}/app/settings/google/locations`, { method: 'POST', body: form, redirect: 'manual', headers: owner })
     expect(picked.status).toBe(303)
     expect(getGoogleLocation(temp.db, 'google-4829164037751902613')).toMatchObject({ googleName: LOCATION, placeId: 'ChIJm7Xq4Qh-j4ARsA1emCh1r0w', connectionStatus: 'active' })
     expect((await queue.queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual([
       'sync-location:google-4829164037751902613:full',
       'sync-location:google-4829164037751902613:incremental',
     ])
-    const settings = await (await fetch(`${api.url}/app/settings`)).text()
+    const settings = await (await fetch(`${api.url}/app/settings`, { headers: owner })).text()
     expect(settings).toContain(LOCATION)
     expect(settings).not.toContain('connect again')
 
     // A replayed form is refused.
-    expect((await fetch(`${api.url}/app/settings/google/locations`, { method: 'POST', body: form, redirect: 'manual' })).status).toBe(400)
+    expect((await fetch(`${api.url}/app/settings/google/locations`, { method: 'POST', body: form, redirect: 'manual', headers: owner })).status).toBe(400)
   })
 
   it('runs sync-location jobs in the worker and fails a 403 at once, recording Google’s message', async () => {
@@ -152,7 +163,7 @@ describe('connecting Google from the settings page, and the sync job in the work
       google: { needsReauth: [{ id: connection.id, error: 'invalid_grant: Token has been expired or revoked.' }] },
       message: expect.stringContaining('needs re-authorisation'),
     })
-    const settings = await (await fetch(`${api.url}/app/settings`)).text()
+    const settings = await (await fetch(`${api.url}/app/settings`, { headers: owner })).text()
     expect(settings).toContain('Google needs you to connect again')
     expect(settings).toContain('invalid_grant: Token has been expired or revoked.')
     expect(settings).toContain('needs re-authorisation')

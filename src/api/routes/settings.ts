@@ -42,14 +42,14 @@ const pickSchema = z.object({
 })
 
 /**
- * The owner's Google settings: connect an account (OAuth code flow with a single-use `state`),
+ * The owner's Google settings (mounted at /app/settings behind requireOwnerPage): connect an account (OAuth code flow with a single-use `state`),
  * pick locations, and see each connection's state, including one that needs re-authorisation.
  */
 export function settingsRoutes(deps: SettingsDependencies): Router {
   const router = Router()
   const redirectUriFor = (req: Request) => deps.redirectUri ?? `${req.protocol}://${req.get('host')}/app/settings/google/callback`
 
-  router.get('/app/settings', (_req, res) => {
+  router.get('/', (_req, res) => {
     const { connections, locations } = googleStatus(deps.connect.db)
     const needsReauth = connections.filter((c) => c.status === 'needs_reauth')
     const warning = needsReauth.length
@@ -70,7 +70,7 @@ export function settingsRoutes(deps: SettingsDependencies): Router {
     )
   })
 
-  router.get('/app/settings/google/connect', (req, res, next) => {
+  router.get('/google/connect', (req, res, next) => {
     try {
       res.redirect(302, beginConnect(deps.connect, redirectUriFor(req)).url)
     } catch (error) {
@@ -79,7 +79,7 @@ export function settingsRoutes(deps: SettingsDependencies): Router {
     }
   })
 
-  router.get('/app/settings/google/callback', async (req, res, next) => {
+  router.get('/google/callback', async (req, res, next) => {
     const query = z.object({ state: z.string().min(1), code: z.string().min(1) }).safeParse(req.query)
     if (!query.success) {
       const denied = typeof req.query.error === 'string' ? `Google said: ${req.query.error}.` : 'The answer from Google is missing its code or state.'
@@ -107,7 +107,7 @@ export function settingsRoutes(deps: SettingsDependencies): Router {
     }
   })
 
-  router.post('/app/settings/google/locations', express.urlencoded({ extended: false, limit: '50kb' }), async (req, res, next) => {
+  router.post('/google/locations', express.urlencoded({ extended: false, limit: '50kb' }), async (req, res, next) => {
     try {
       const body = pickSchema.safeParse(req.body)
       if (!body.success) return page(res, 400, 'Nothing picked', '<p>Pick at least one location.</p><p><a href="/app/settings">Back to settings</a></p>')
