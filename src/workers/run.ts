@@ -1,8 +1,8 @@
 import type { Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { feedChannel } from '../jobs/contracts.ts'
-import { redisRateGate } from '../jobs/google-rate-limit.ts'
 import { JobQueue } from '../jobs/queue.ts'
+import { createCallEnvironment } from '../services/google-connect.ts'
 import type { GoogleSyncDependencies } from '../services/google-sync.ts'
 import type { Db } from '../db/database.ts'
 import type { Logger } from '../logging.ts'
@@ -22,7 +22,6 @@ export interface WorkerRuntime {
   google?: Pick<GoogleSyncDependencies, 'endpoints' | 'cipher'> & { requestsPerMinute: number; sleep?: (ms: number) => Promise<void>; random?: () => number; maxAttempts?: number }
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** Starts a worker with every handler wired to the real database, Redis and theme engine. */
 export function runWorker(runtime: WorkerRuntime): Worker {
@@ -47,18 +46,19 @@ export function runWorker(runtime: WorkerRuntime): Worker {
 }
 
 function googleWiring(runtime: WorkerRuntime, google: NonNullable<WorkerRuntime['google']>): NonNullable<Parameters<typeof createHandlers>[0]['google']> {
-  const sleep = google.sleep ?? realSleep
   const queue = new JobQueue(runtime.redis, runtime.prefix)
   return {
     endpoints: google.endpoints,
     cipher: google.cipher,
-    call: {
-      gate: redisRateGate({ redis: runtime.redis, prefix: runtime.prefix, perMinute: google.requestsPerMinute, sleep }),
-      sleep,
-      random: google.random ?? Math.random,
+    call: createCallEnvironment({
+      redis: runtime.redis,
+      prefix: runtime.prefix,
+      perMinute: google.requestsPerMinute,
       now: runtime.now,
-      maxAttempts: google.maxAttempts ?? 6,
-    },
+      ...(google.sleep && { sleep: google.sleep }),
+      ...(google.random && { random: google.random }),
+      ...(google.maxAttempts && { maxAttempts: google.maxAttempts }),
+    }),
     enqueueAnalysis: async (locationId, reviewIds) => {
       await queue.add('analyze-reviews', { locationId, reviewIds })
     },
