@@ -26,6 +26,11 @@ import { importReviews } from '../src/services/import-reviews.ts'
 import { seededRandom, syntheticReview, writeSyntheticCsv } from './synthetic.ts'
 import { measureDashboard } from './dashboard.ts'
 import { measureCurationSearch } from './curation-search.ts'
+import { randomBytes } from 'node:crypto'
+import { FakeGoogle, LOCATION, REFRESH_TOKEN } from '../src/cli/fake-google.ts'
+import { TokenCipher } from '../src/db/token-cipher.ts'
+import { addLocationWithRefreshToken, createCallEnvironment } from '../src/services/google-connect.ts'
+import { syncGoogleLocation } from '../src/services/google-sync.ts'
 
 const { values: options } = parseArgs({
   options: {
@@ -198,6 +203,40 @@ async function measureImportMemory(redisUrl: string) {
   return { importPeakRssMb10MB: small.peakRssMb, importPeakRssMb100MB: large.peakRssMb, importRows100MB: large.rows, importReviewsPerSec100MB: large.rows / large.seconds }
 }
 
+/** Requests the fake Google server sees: an unchanged location (target 1) and a full sync of 3 pages. */
+async function measureGoogleSync(redisUrl: string) {
+  const fake = await new FakeGoogle().start()
+  const db = openDatabase(join(dir, 'google.db'))
+  migrateDatabase(db)
+  const redis = connectRedis(redisUrl)
+  try {
+    let now = new Date('2026-11-25T09:00:00Z')
+    const call = createCallEnvironment({ redis, prefix: `${prefix}-google`, perMinute: 300, now: () => now, sleep: async () => {} })
+    const deps = {
+      db,
+      endpoints: { clientId: 'bench', clientSecret: 'bench', apiRoot: fake.url, tokenUrl: `${fake.url}/token`, authUrl: `${fake.url}/auth` },
+      cipher: new TokenCipher(randomBytes(32)),
+      call,
+      enqueueAnalysis: async () => {},
+      announceFeed: async () => {},
+    }
+    const { locationId } = addLocationWithRefreshToken(deps, { googleName: LOCATION, refreshToken: REFRESH_TOKEN })
+    await syncGoogleLocation(deps, { locationId, full: false })
+    now = new Date(now.getTime() + 30 * 60_000)
+    let before = fake.count()
+    await syncGoogleLocation(deps, { locationId, full: false })
+    const googleUnchangedSyncRequests = fake.count() - before
+    fake.pageSize = 2
+    before = fake.count()
+    await syncGoogleLocation(deps, { locationId, full: true })
+    return { googleUnchangedSyncRequests, googleFullSync3PagesRequests: fake.count() - before }
+  } finally {
+    await redis.quit()
+    await fake.stop()
+    db.$client.close()
+  }
+}
+
 async function main() {
   let redisUrl = config().redisUrl
   let stopRedis = () => {}
@@ -236,6 +275,8 @@ async function main() {
     const DASHBOARD_REVIEWS = Number(options['dashboard-reviews'])
     log(`dashboard: rollups of ${DASHBOARD_REVIEWS} simulated reviews over 5 years, p95 of 200 reads`)
     const dashboard = measureDashboard(join(dir, 'dashboard.db'), { reviews: DASHBOARD_REVIEWS, seed: SEED })
+    log('Google sync against the fake server: requests for an unchanged location and a 3-page full sync')
+    const google = await measureGoogleSync(redisUrl)
     const figures = {
       pipelineReviewsPerSec: Math.round(pipeline.pipelineReviewsPerSec),
       importOnlyReviewsPerSec: Math.round(pipeline.importOnlyReviewsPerSec),
@@ -256,6 +297,7 @@ async function main() {
       curationSearchP95Ms: Number(search.curationSearchP95Ms.toFixed(2)),
       curationSearchReviews: search.curationSearchReviews,
       ...Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(v)])),
+      ...google,
       reviews: REVIEWS,
       seed: SEED,
       dashboardTrendP95Ms: Number(dashboard.trendP95Ms.toFixed(2)),
@@ -279,6 +321,8 @@ async function main() {
       [`dashboard 365 days vs previous 365, p95`, `${figures.dashboardPeriodP95Ms} ms`, ''],
       [`curation search p50, ${figures.curationSearchReviews} reviews`, `${figures.curationSearchP50Ms} ms`, ''],
       [`curation search p95, ${figures.curationSearchReviews} reviews`, `${figures.curationSearchP95Ms} ms`, '≤ 30 ms'],
+      ['Google sync, unchanged location', `${figures.googleUnchangedSyncRequests} request(s)`, '1'],
+      ['Google full sync, 3 pages', `${figures.googleFullSync3PagesRequests} request(s)`, '3'],
     ]
     if (memory.importPeakRssMb100MB !== undefined) {
       rows.push([`import peak RSS, 10 MB file, heap cap ${IMPORT_HEAP_CAP_MB} MB`, `${Math.round(memory.importPeakRssMb10MB!)} MB`, ''])

@@ -23,6 +23,22 @@ const environmentSchema = z.object({
   // Issue 6: `Secure` on the session cookie; on by default in production (serve it behind TLS).
   PLAUDIT_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // --- Google (issue 4) ---
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Where Google sends the owner back after consent; defaults to PUBLIC_BASE_URL + /app/settings/google/callback. */
+  GOOGLE_REDIRECT_URI: z.string().url().optional(),
+  /** One origin standing in for every Google API host (tests and the demo point it at a fake server). */
+  GOOGLE_API_ROOT: z.string().url().optional(),
+  GOOGLE_OAUTH_TOKEN_URL: z.string().url().default('https://oauth2.googleapis.com/token'),
+  GOOGLE_OAUTH_AUTH_URL: z.string().url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GOOGLE_PLACES_API_KEY: z.string().min(1).optional(),
+  /** 32 bytes, base64 or hex: encrypts Google refresh tokens at rest (AES-256-GCM). */
+  PLAUDIT_TOKEN_KEY: z.string().optional(),
+  GOOGLE_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
+  GOOGLE_SYNC_INCREMENTAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  GOOGLE_SYNC_FULL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  PLAUDIT_DEMO_GOOGLE: z.enum(['0', '1', '']).default(''),
 })
 
 export type Config = {
@@ -45,6 +61,34 @@ export type Config = {
   secureCookies: boolean
   /** Where the demo looks for a redis-server to start when none answers. */
   executablePath: string[]
+  google: GoogleConfig
+}
+
+export interface GoogleConfig {
+  clientId: string | undefined
+  clientSecret: string | undefined
+  redirectUri: string | undefined
+  /** Replaces the origin of every Google API (Business Profile, Places); undefined means Google itself. */
+  apiRoot: string | undefined
+  tokenUrl: string
+  authUrl: string
+  placesApiKey: string | undefined
+  /** The key that encrypts refresh tokens, or undefined when none is configured. */
+  tokenKey: Buffer | undefined
+  requestsPerMinute: number
+  incrementalEveryMinutes: number
+  fullEveryHours: number
+  demo: boolean
+}
+
+/** A token key is 32 bytes written as 64 hex digits or as base64; anything else is refused, never padded. */
+export function parseTokenKey(value: string | undefined): Buffer | undefined {
+  if (value === undefined || value === '') return undefined
+  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(value) ? Buffer.from(value, 'base64') : null
+  if (!key || key.length !== 32) {
+    throw new ConfigError(`PLAUDIT_TOKEN_KEY must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32), got ${value.length} characters`)
+  }
+  return key
 }
 
 export class ConfigError extends Error {
@@ -78,6 +122,20 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     ratingStructuredData: e.PLAUDIT_RATING_STRUCTURED_DATA === 'on',
     secureCookies: e.PLAUDIT_SECURE_COOKIES === undefined ? e.NODE_ENV === 'production' : e.PLAUDIT_SECURE_COOKIES === 'true',
     executablePath: e.PATH.split(':').filter(Boolean),
+    google: {
+      clientId: e.GOOGLE_CLIENT_ID,
+      clientSecret: e.GOOGLE_CLIENT_SECRET,
+      redirectUri: e.GOOGLE_REDIRECT_URI ?? (e.PUBLIC_BASE_URL ? new URL('/app/settings/google/callback', e.PUBLIC_BASE_URL).toString() : undefined),
+      apiRoot: e.GOOGLE_API_ROOT,
+      tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
+      authUrl: e.GOOGLE_OAUTH_AUTH_URL,
+      placesApiKey: e.GOOGLE_PLACES_API_KEY,
+      tokenKey: parseTokenKey(e.PLAUDIT_TOKEN_KEY),
+      requestsPerMinute: e.GOOGLE_REQUESTS_PER_MINUTE,
+      incrementalEveryMinutes: e.GOOGLE_SYNC_INCREMENTAL_MINUTES,
+      fullEveryHours: e.GOOGLE_SYNC_FULL_HOURS,
+      demo: e.PLAUDIT_DEMO_GOOGLE === '1',
+    },
   }
 }
 

@@ -2,7 +2,7 @@ import express from 'express'
 import type { Redis } from 'ioredis'
 import type { Db } from '../db/database.ts'
 import type { Logger } from '../logging.ts'
-import { requireAdminKey, requireLocalOrAdminKey } from './auth.ts'
+import { requireAdminKey, requireLocalOrAdminKey, requireOwnerPage } from './auth.ts'
 import type { LoginLimiter } from '../services/accounts.ts'
 import { accountRoutes } from './routes/accounts.ts'
 import { appPages } from './routes/pages.ts'
@@ -17,6 +17,9 @@ import { operationsRoutes } from './routes/operations.ts'
 import { reviewRoutes } from './routes/reviews.ts'
 import { themePackRoutes } from './routes/theme-packs.ts'
 import { JobQueue, backfillJobId } from '../jobs/queue.ts'
+import { settingsRoutes, type SettingsDependencies } from './routes/settings.ts'
+import { handle } from './http.ts'
+import { placesFallback, type PlacesSettings } from '../services/places-fallback.ts'
 
 export interface AppDependencies {
   db: Db
@@ -37,6 +40,10 @@ export interface AppDependencies {
   secureCookies: boolean
   /** BullMQ key prefix, for queueing theme backfills from the API */
   queuePrefix?: string
+  /** Google connection settings (issue 4); absent, /app/settings is not served. */
+  google?: SettingsDependencies
+  /** Places API (New) display-time fallback (issue 4). */
+  places?: PlacesSettings
 }
 
 export function createApp(deps: AppDependencies): express.Express {
@@ -80,6 +87,19 @@ export function createApp(deps: AppDependencies): express.Express {
     },
     backfillProgress: async (id) => (await jobQueue().queue.getJob(backfillJobId(id)))?.progress ?? null,
   }))
+  if (deps.google) app.use('/app/settings', requireOwnerPage(deps.adminApiKey), settingsRoutes(deps.google))
+  if (deps.places) {
+    const places = deps.places
+    // Public and read-only like the feeds, but fetched from Google at display time and never stored.
+    app.get(
+      '/api/public/v1/locations/:id/google-reviews',
+      (_req, res, next) => {
+        res.set({ 'access-control-allow-origin': '*', 'cache-control': 'no-store' })
+        next()
+      },
+      handle((req) => placesFallback(deps.db, places, req.params.id as string)),
+    )
+  }
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)))
   app.use(errorHandler(deps.logger))
   return app

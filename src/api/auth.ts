@@ -41,3 +41,30 @@ export function requireLocalOrAdminKey(adminApiKey: string | undefined): Request
     keyCheck(req, res, next)
   }
 }
+
+/**
+ * The owner's settings pages (issue 4), until accounts exist: with an admin key, HTTP Basic with
+ * any user name and the key as password (a browser can send it; it cannot send a Bearer header);
+ * without one, only requests from this machine are served.
+ */
+export function requireOwnerPage(adminApiKey: string | undefined): RequestHandler {
+  const expected = adminApiKey ? digest(adminApiKey) : null
+  return (req, res, next) => {
+    if (!expected) {
+      const ip = req.socket.remoteAddress ?? ''
+      if (ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1') return next()
+      res.status(403).type('text/plain').send('The settings page answers only on this machine until PLAUDIT_ADMIN_API_KEY is set.')
+      return
+    }
+    const header = req.get('authorization') ?? ''
+    let given = ''
+    if (header.startsWith('Basic ')) {
+      const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
+      given = decoded.slice(decoded.indexOf(':') + 1)
+    } else if (header.startsWith('Bearer ')) {
+      given = header.slice(7)
+    }
+    if (given !== '' && timingSafeEqual(digest(given), expected)) return next()
+    res.status(401).set('www-authenticate', 'Basic realm="Plaudit settings", charset="UTF-8"').type('text/plain').send('Sign in with any user name and the admin API key as password.')
+  }
+}

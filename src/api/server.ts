@@ -6,7 +6,7 @@ import type { Db } from '../db/database.ts'
 import { listLocationIds } from '../db/stores/locations.ts'
 import type { Logger } from '../logging.ts'
 import { publishFeed } from '../services/feed-publisher.ts'
-import { createApp } from './app.ts'
+import { createApp, type AppDependencies } from './app.ts'
 import { loadPublicAssets } from './assets.ts'
 import { FeedCache } from './feed-cache.ts'
 import { DEFAULT_LOGIN_LIMITS, redisLoginLimiter, type LoginLimits } from './login-limiter.ts'
@@ -28,6 +28,8 @@ export interface ApiServerOptions {
   /** Issue 6: `Secure` session cookies (behind TLS) and the login limits (tests lower them). */
   secureCookies?: boolean
   loginLimits?: LoginLimits
+  google?: AppDependencies['google']
+  places?: AppDependencies['places']
 }
 
 export interface RunningApi {
@@ -79,6 +81,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     loginLimiter: redisLoginLimiter(redis, options.prefix, options.loginLimits ?? DEFAULT_LOGIN_LIMITS),
     secureCookies: options.secureCookies ?? false,
     queuePrefix: options.prefix,
+    ...(options.google && { google: options.google }),
+    ...(options.places && { places: options.places }),
   })
   const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
   const server = createServer((req, res) => {

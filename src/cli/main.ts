@@ -8,6 +8,9 @@ import { config } from '../config.ts'
 import { runWorker } from '../workers/run.ts'
 import { JobQueue } from '../jobs/queue.ts'
 import { runDemo } from './commands/demo.ts'
+import { runGoogleAddLocation, runGoogleConnect, runGoogleSync, settingsDependencies, workerGoogle } from './commands/google.ts'
+import { setPlaceLocation } from '../db/stores/google.ts'
+import { ensureLocation } from '../db/stores/locations.ts'
 import { describeEval, evalPack, readLabelled } from './commands/eval.ts'
 import { exportThemePack, importThemePack, listThemePacks, retrainThemePack, startBackfill } from './commands/themes.ts'
 import type { TrainingExample } from '../domain/themes/learner.ts'
@@ -67,6 +70,7 @@ program
       lockDurationMs: runtime.config.workerLockMs,
       logger: runtime.logger,
       now: systemClock,
+      google: workerGoogle(runtime),
     })
     worker.on('ready', () => runtime.logger.info({ prefix: runtime.config.queuePrefix }, 'worker ready'))
     // Issue 6: an expired patient authorization takes the name off the feed within a minute.
@@ -86,6 +90,7 @@ program
   .action(async () => {
     const runtime = openRuntime()
     const redis = openRedis(runtime)
+    const queue = new JobQueue(redis, runtime.config.queuePrefix)
     const api = await startApiServer({
       db: runtime.db,
       redis,
@@ -99,11 +104,14 @@ program
       host: runtime.config.host,
       ratingStructuredData: runtime.config.ratingStructuredData,
       secureCookies: runtime.config.secureCookies,
+      google: settingsDependencies(runtime, redis, queue),
+      places: { apiKey: runtime.config.google.placesApiKey, apiRoot: runtime.config.google.apiRoot },
     })
     runtime.logger.info({ url: api.url }, 'listening')
     console.log(`listening on ${api.url}`)
     onShutdown(runtime.logger, async () => {
       await api.close()
+      await queue.close()
       await redis.quit()
       closeRuntime(runtime)
     })
@@ -294,6 +302,67 @@ themes.command('backfill').description('re-tag every review with the active pack
       const b = await startBackfill(runtime, (line) => process.stderr.write(`\r${line}`), options.wait === true)
       if (options.wait === true) process.stderr.write('\n')
       console.log(`${b.id}: ${b.status}, ${b.done}/${b.total} reviews`)
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+// --- Google Business Profile (issue 4) ---
+const googleCommand = program.command('google').description('connect Google Business Profile locations and sync their reviews')
+
+googleCommand
+  .command('connect')
+  .description('connect a Google account (OAuth in a browser, answer received on 127.0.0.1) and pick locations to sync')
+  .option('--port <port>', 'loopback port for Google to send the owner back to (0: any free port)', '0')
+  .action(async (options: { port: string }) => {
+    const runtime = openRuntime()
+    try {
+      await runGoogleConnect(runtime, options)
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+googleCommand
+  .command('add-location')
+  .description('for servers without a browser: sync a location with a refresh token obtained elsewhere')
+  .requiredOption('--location <name>', 'accounts/{account}/locations/{location}')
+  .requiredOption('--refresh-token-file <file>', 'a file holding only the refresh token (stored encrypted, never in plaintext)')
+  .option('--id <locationId>', 'Plaudit location id (default: google-{location})')
+  .action(async (options: { location: string; refreshTokenFile: string; id?: string }) => {
+    const runtime = openRuntime()
+    try {
+      await runGoogleAddLocation(runtime, options)
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+googleCommand
+  .command('add-place')
+  .description('show a location known only by its Place id with up to 5 Google reviews fetched at display time (never stored)')
+  .requiredOption('--location <id>', 'Plaudit location id')
+  .requiredOption('--place-id <placeId>', 'the Google Place id')
+  .action((options: { location: string; placeId: string }) => {
+    const runtime = openRuntime()
+    try {
+      ensureLocation(runtime.db, { id: options.location, name: options.location })
+      setPlaceLocation(runtime.db, options.location, options.placeId)
+      console.log(`${options.location}: Places fallback at /api/public/v1/locations/${options.location}/google-reviews`)
+    } finally {
+      closeRuntime(runtime)
+    }
+  })
+
+googleCommand
+  .command('sync')
+  .description('sync one location now: incremental (new and edited reviews) or --full (every page, removals)')
+  .requiredOption('--location <id>', 'Plaudit location id, or accounts/{a}/locations/{l}')
+  .option('--full', 'walk every page and mark reviews gone from Google as removed', false)
+  .action(async (options: { location: string; full: boolean }) => {
+    const runtime = openRuntime()
+    try {
+      console.log(JSON.stringify(await runGoogleSync(runtime, options)))
     } finally {
       closeRuntime(runtime)
     }

@@ -5,6 +5,8 @@ import { createLogger, type Logger } from '../logging.ts'
 import type { Analyzer } from '../services/analyze-reviews.ts'
 import { createStoredAnalyzer } from '../services/theme-backfill.ts'
 import type { Redis } from 'ioredis'
+import { openTokenCipher } from '../db/stores/google.ts'
+import type { TokenCipher } from '../db/token-cipher.ts'
 
 export const systemClock = () => new Date()
 
@@ -13,6 +15,8 @@ export interface Runtime {
   logger: Logger
   db: Db
   analyzer: Analyzer
+  /** Encrypts Google refresh tokens; null when no PLAUDIT_TOKEN_KEY is set and no token is stored. */
+  tokenCipher: TokenCipher | null
 }
 
 /** Opens what every long-running command needs; migrations run first so no process sees an old schema. */
@@ -23,7 +27,15 @@ export function openRuntime(overrides: Partial<Config> = {}): Runtime {
   migrateDatabase(db)
   // The active theme pack as stored (the shipped packs are saved on first use); the analyzer
   // follows later versions and retrained models by itself.
-  return { config: cfg, logger, db, analyzer: createStoredAnalyzer(db, systemClock) }
+  let tokenCipher: TokenCipher | null
+  try {
+    // A missing or wrong key is a start-up error: tokens are never read or written as plaintext.
+    tokenCipher = openTokenCipher(db, cfg.google.tokenKey)
+  } catch (error) {
+    closeDatabase(db)
+    throw error
+  }
+  return { config: cfg, logger, db, analyzer: createStoredAnalyzer(db, systemClock), tokenCipher }
 }
 
 export function closeRuntime(runtime: Runtime): void {

@@ -371,3 +371,57 @@ export const themeBackfills = sqliteTable('theme_backfills', {
   startedAt: text('started_at').notNull(),
   finishedAt: text('finished_at'),
 })
+
+// --- Google Business Profile (issue 4) ---
+
+/** One Google account an owner connected. The refresh token is AES-256-GCM ciphertext, never plaintext. */
+export const googleConnections = sqliteTable('google_connections', {
+  id: text('id').primaryKey(),
+  label: text('label').notNull(),
+  refreshTokenEnc: text('refresh_token_enc').notNull(),
+  /** A cached access token (also encrypted) so a sync within its lifetime costs no token request. */
+  accessTokenEnc: text('access_token_enc'),
+  accessTokenExpiresAt: text('access_token_expires_at'),
+  status: text('status', { enum: ['active', 'needs_reauth'] }).notNull().default('active'),
+  lastError: text('last_error'),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+})
+
+/** A Plaudit location synced from a Business Profile location, and the state of its syncs. */
+export const googleLocations = sqliteTable('google_locations', {
+  locationId: text('location_id').primaryKey().references(() => locations.id),
+  connectionId: text('connection_id').notNull().references(() => googleConnections.id),
+  /** accounts/{a}/locations/{l}: the parent the v4 reviews API needs. */
+  googleName: text('google_name').notNull(),
+  title: text('title'),
+  placeId: text('place_id'),
+  mapsUri: text('maps_uri'),
+  lastSyncAt: text('last_sync_at'),
+  lastFullSyncAt: text('last_full_sync_at'),
+  lastErrorAt: text('last_error_at'),
+  lastError: text('last_error'),
+})
+
+/** What Google tells about a review beyond the shared review row: reply, translation, anonymity, Google's update time. */
+export const googleReviewDetails = sqliteTable('google_review_details', {
+  reviewId: text('review_id').primaryKey().references(() => reviews.id),
+  googleUpdateTime: text('google_update_time').notNull(),
+  anonymous: integer('anonymous', { mode: 'boolean' }).notNull().default(false),
+  translation: text('translation'),
+  replyComment: text('reply_comment'),
+  replyUpdatedAt: text('reply_updated_at'),
+})
+
+/** OAuth `state` values handed out and not yet used: single use, checked on the way back. */
+export const googleOauthStates = sqliteTable('google_oauth_states', {
+  state: text('state').primaryKey(),
+  redirectUri: text('redirect_uri').notNull(),
+  createdAt: text('created_at').notNull(),
+})
+
+/** A location known only by its Place id: reviews come from Places API (New) at display time, never stored. */
+export const placeLocations = sqliteTable('place_locations', {
+  locationId: text('location_id').primaryKey().references(() => locations.id),
+  placeId: text('place_id').notNull(),
+})

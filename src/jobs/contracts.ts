@@ -17,6 +17,11 @@ export const jobs = {
   'backfill-themes': z.object({
     backfillId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}@\d+$/),
   }),
+  // Google Business Profile sync of one location (issue 4): incremental by default, full walks every page.
+  'sync-location': z.object({
+    locationId: z.string().min(1).max(200),
+    full: z.boolean().default(false),
+  }),
 } as const
 
 export type JobName = keyof typeof jobs

@@ -63,7 +63,7 @@ describe('the demo page in a real browser', () => {
     expect(quotes[0]).toContain('<script>')
     expect(await widget.locator('script, img').count()).toBe(0)
     expect(await widget.locator('.meta').first().textContent()).toContain('Verified patient')
-    expect(await widget.locator('.agg').textContent()).toMatch(/average over all 352 reviews/)
+    expect(await widget.locator('.agg').textContent()).toMatch(/average over all 352 reviews · checked \d{4}-\d{2}-\d{2}$/)
     expect(dialogs).toEqual([])
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
     expect(new Set(requests)).toEqual(new Set([pipeline.api.url.replace('localhost', '127.0.0.1')]))

@@ -17,7 +17,7 @@ describe('configuration', () => {
 
 describe('job contracts', () => {
   it('declare a schema for every job name', () => {
-    expect(Object.keys(jobs).sort()).toEqual(['analyze-reviews', 'backfill-themes', 'expire-authorizations', 'rebuild-feed'])
+    expect(Object.keys(jobs).sort()).toEqual(['analyze-reviews', 'backfill-themes', 'expire-authorizations', 'rebuild-feed', 'sync-location'])
   })
 
   it('refuse payloads that would make a worker fail, naming the field', () => {
@@ -35,5 +35,12 @@ describe('secure cookies setting', () => {
     expect(parseConfig({}).secureCookies).toBe(false)
     expect(parseConfig({ PLAUDIT_SECURE_COOKIES: 'true' }).secureCookies).toBe(true)
     expect(() => parseConfig({ PLAUDIT_SECURE_COOKIES: 'yes' })).toThrow('PLAUDIT_SECURE_COOKIES')
+  })
+})
+
+describe('the sync-location contract', () => {
+  it('defaults to an incremental sync and refuses a missing location', () => {
+    expect(parseJobData('sync-location', { locationId: 'google-1' })).toEqual({ locationId: 'google-1', full: false })
+    expect(() => parseJobData('sync-location', { full: true })).toThrow('locationId')
   })
 })

@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express'
 import type { Redis } from 'ioredis'
 import { isDatabaseHealthy, type Db } from '../../db/database.ts'
+import { listConnections } from '../../db/stores/google.ts'
 import { getImportReport } from '../../db/stores/imports.ts'
 import { listJobFailures } from '../../db/stores/job-failures.ts'
 import { handle, HttpError } from '../http.ts'
@@ -25,10 +26,19 @@ export function operationsRoutes(db: Db, redis: Redis, requireRead: RequestHandl
   const health: RequestHandler = async (_req, res) => {
     const checks = { database: isDatabaseHealthy(db), redis: await isRedisHealthy(redis) }
     const down = Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name)
+    // Google connections that need the owner to connect again: the service is up, the sync is paused.
+    const google = checks.database ? googleHealth(db) : null
+    const degraded = down.length === 0 && google !== null && google.needsReauth.length > 0
     res
       .status(down.length === 0 ? 200 : 503)
       .set('cache-control', 'no-store')
-      .json({ status: down.length === 0 ? 'ok' : 'unavailable', checks, ...(down.length > 0 && { message: `${down.join(' and ')} not answering` }) })
+      .json({
+        status: down.length > 0 ? 'unavailable' : degraded ? 'degraded' : 'ok',
+        checks,
+        ...(google && { google }),
+        ...(down.length > 0 && { message: `${down.join(' and ')} not answering` }),
+        ...(degraded && { message: `Google connection needs re-authorisation: ${google.needsReauth.map((c) => c.label).join(', ')} (see /app/settings)` }),
+      })
   }
 
   const router = Router()
@@ -47,4 +57,13 @@ export function operationsRoutes(db: Db, redis: Redis, requireRead: RequestHandl
     handle(() => ({ failures: listJobFailures(db) })),
   )
   return { health, router }
+}
+
+function googleHealth(db: Db): { connections: number; needsReauth: Array<{ id: string; label: string; error: string | null }> } | null {
+  const connections = listConnections(db)
+  if (connections.length === 0) return null
+  return {
+    connections: connections.length,
+    needsReauth: connections.filter((c) => c.status === 'needs_reauth').map((c) => ({ id: c.id, label: c.label, error: c.lastError })),
+  }
 }

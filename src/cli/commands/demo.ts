@@ -11,6 +11,8 @@ import { runWorker } from '../../workers/run.ts'
 import { REDIS_HELP, redisAnswers, startPrivateRedis } from '../private-redis.ts'
 import { closeRuntime, onShutdown, openRedis, openRuntime, systemClock } from '../runtime.ts'
 import { describeImport, runImport } from './import.ts'
+import { config as readConfig } from '../../config.ts'
+import { demoTokenKey, startDemoGoogle, type DemoGoogle } from './demo-google.ts'
 
 export const DEMO_LOCATION = 'demo-clinic'
 const SAMPLE_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../samples/clinic-reviews.csv')
@@ -22,8 +24,12 @@ const say = (line: string) => process.stdout.write(`${line}\n`)
  * queue and worker, curate demo collections, then serve the site until stopped.
  */
 export async function runDemo(): Promise<void> {
-  const runtime = openRuntime()
+  // PLAUDIT_DEMO_GOOGLE=1: a fake Google location, connected and syncing (issue 4). Its tokens are
+  // fake, so without a configured key the demo's own database uses a fixed demo key.
+  const demoGoogleWanted = readConfig().google.demo
+  const runtime = openRuntime(demoGoogleWanted && !readConfig().google.tokenKey ? { google: { ...readConfig().google, tokenKey: demoTokenKey() } } : {})
   const { config, logger, db } = runtime
+  const demoGoogle: DemoGoogle | null = config.google.demo ? await startDemoGoogle(runtime) : null
   say(`[1/5] database ready: ${config.databaseFile}`)
 
   let redisUrl = config.redisUrl
@@ -44,7 +50,7 @@ export async function runDemo(): Promise<void> {
   runtime.config = { ...config, redisUrl }
 
   const redis = openRedis(runtime)
-  const worker = runWorker({ db, redis, prefix: config.queuePrefix, analyzer: runtime.analyzer, concurrency: 1, logger, now: systemClock })
+  const worker = runWorker({ db, redis, prefix: config.queuePrefix, analyzer: runtime.analyzer, concurrency: 1, logger, now: systemClock, ...(demoGoogle && { google: demoGoogle.worker }) })
   ensureLocation(db, { id: DEMO_LOCATION, name: 'Demo chiropractic clinic, San Francisco' })
 
   say(`[3/5] importing ${SAMPLE_FILE}`)
@@ -67,6 +73,10 @@ export async function runDemo(): Promise<void> {
     await redis.publish(feedChannel(config.queuePrefix), c.slug)
   }
   say(`[5/5] collections: ${collections.map((c) => `${c.slug} (${c.testimonialIds.length} testimonials)`).join(', ')}`)
+  if (demoGoogle) {
+    say(`[google] fake Google server at ${demoGoogle.fake.url} (PLAUDIT_DEMO_GOOGLE=1); connecting its location and syncing through the worker`)
+    say(`[google] demo-google-location: ${await demoGoogle.connectAndSync(redis, queue)}; ${demoGoogle.fake.count('reviews')} review request(s) so far`)
+  }
 
   const api = await startApiServer({
     db,
@@ -80,9 +90,11 @@ export async function runDemo(): Promise<void> {
     port: config.port,
     host: config.host,
     ratingStructuredData: config.ratingStructuredData,
+    ...(demoGoogle && { google: demoGoogle.settings(redis, queue) }),
   })
   say(`\nPlaudit is running: ${api.url}  (Ctrl+C to stop)`)
   say(`Owner dashboard: ${api.url}/app/dashboard`)
+  if (demoGoogle) say(`Google settings (fake Google): ${api.url}/app/settings`)
 
   onShutdown(logger, async () => {
     await api.close()
@@ -91,5 +103,6 @@ export async function runDemo(): Promise<void> {
     await redis.quit()
     closeRuntime(runtime)
     stopPrivateRedis()
+    await demoGoogle?.stop()
   })
 }

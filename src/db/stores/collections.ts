@@ -61,3 +61,21 @@ export function collectionsQuotingReviews(db: Db, reviewIds: string[]): string[]
     .all()
     .map((r) => r.slug)
 }
+
+/** Collections that show any of these testimonials: their public feeds must be rebuilt. */
+export function collectionsShowing(db: Db, testimonialIds: string[]): string[] {
+  if (testimonialIds.length === 0) return []
+  const slugs = db.selectDistinct({ slug: collectionItems.collectionSlug }).from(collectionItems).where(inArray(collectionItems.testimonialId, testimonialIds)).all()
+  return slugs.map((r) => r.slug).sort()
+}
+
+/** Collections holding a testimonial of one of the location's reviews: they show its aggregate. */
+export function collectionsOfLocation(db: Db, locationId: string): string[] {
+  const rows = db.$client
+    .prepare(
+      `select distinct ci.collection_slug as slug from collection_items ci join testimonials t on t.id = ci.testimonial_id
+       join reviews r on r.id = t.review_id where r.location_id = ? order by 1`,
+    )
+    .all(locationId) as Array<{ slug: string }>
+  return rows.map((r) => r.slug)
+}

@@ -70,6 +70,8 @@ export function feedInputFor(db: Db, slug: string, now: Date): FeedInput | null 
       checkedAt: null,
     })
   }
+  // A collection whose testimonials were all withdrawn still shows its location's aggregate.
+  locationId ??= rows[0]?.review.locationId ?? null
   const aggregate = locationId ? (getLocation(db, locationId)?.aggregate ?? null) : null
   const checkedAt = aggregate?.checkedAt ?? null
   return { slug, title: collection.title, locationId, aggregate, testimonials: shown.map((t) => ({ ...t, checkedAt })) }

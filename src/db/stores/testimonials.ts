@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm'
 import type { Excerpt } from '../../domain/excerpt.ts'
 import type { Db } from '../database.ts'
 import { newId } from '../ids.ts'
-import { testimonials } from '../schema.ts'
+import { auditLog, testimonials } from '../schema.ts'
 
 export type TestimonialStatus = 'draft' | 'published' | 'withdrawn'
 
@@ -67,4 +67,37 @@ export function setTestimonialStatus(db: Db, params: { id: string; status: 'publ
     .returning()
     .get()
   return row ? toTestimonial(row) : null
+}
+
+// --- withdrawal after a sync (issue 4) ---
+
+/** Testimonials that still quote one of these reviews (drafts and published; withdrawn ones are done). */
+export function liveTestimonialsOf(db: Db, reviewIds: string[]): Testimonial[] {
+  if (reviewIds.length === 0) return []
+  return db
+    .select()
+    .from(testimonials)
+    .where(and(inArray(testimonials.reviewId, reviewIds), inArray(testimonials.status, ['draft', 'published'])))
+    .all()
+    .map(toTestimonial)
+}
+
+/** Withdraws a testimonial and writes why in the audit log, in one transaction. */
+export function withdrawTestimonial(db: Db, params: { id: string; reason: string; actor: string; now: Date }): void {
+  const at = params.now.toISOString()
+  db.transaction((tx) => {
+    const before = tx.select().from(testimonials).where(eq(testimonials.id, params.id)).get()
+    if (!before || before.status === 'withdrawn') return
+    tx.update(testimonials).set({ status: 'withdrawn', withdrawnAt: at, withdrawnReason: params.reason }).where(eq(testimonials.id, params.id)).run()
+    tx.insert(auditLog)
+      .values({
+        at,
+        actor: params.actor,
+        action: 'testimonial.withdrawn',
+        subject: params.id,
+        before: JSON.stringify({ status: before.status, reviewId: before.reviewId, excerpt: before.excerpt }),
+        after: JSON.stringify({ status: 'withdrawn', reason: params.reason }),
+      })
+      .run()
+  }, { behavior: 'immediate' })
 }

@@ -1,0 +1,112 @@
+import type { Redis } from 'ioredis'
+import type { Db } from '../db/database.ts'
+import {
+  consumeOauthState,
+  createOauthState,
+  getGoogleLocation,
+  listConnections,
+  listGoogleLocations,
+  loadCredentials,
+  saveAccessToken,
+  saveConnection,
+  upsertGoogleLocation,
+  type GoogleConnection,
+  type GoogleLocationState,
+} from '../db/stores/google.ts'
+import { ensureLocation } from '../db/stores/locations.ts'
+import type { TokenCipher } from '../db/token-cipher.ts'
+import { redisRateGate } from '../jobs/google-rate-limit.ts'
+import { consentUrl, exchangeCode, GoogleBusinessClient, type CallEnvironment, type GoogleEndpoints, type GoogleLocationSummary } from '../sources/google/client.ts'
+import { RuleViolationError } from './errors.ts'
+
+const LOCATION_NAME = /^accounts\/[A-Za-z0-9_-]+\/locations\/[A-Za-z0-9_-]+$/
+
+/** Everything the connect flow needs; null endpoints or cipher mean Google is not configured here. */
+export interface GoogleConnectDependencies {
+  db: Db
+  endpoints: GoogleEndpoints | null
+  cipher: TokenCipher | null
+  call: CallEnvironment
+}
+
+export function createCallEnvironment(params: { redis: Redis; prefix: string; perMinute: number; now: () => Date; sleep?: (ms: number) => Promise<void>; random?: () => number; maxAttempts?: number }): CallEnvironment {
+  const sleep = params.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  return {
+    gate: redisRateGate({ redis: params.redis, prefix: params.prefix, perMinute: params.perMinute, sleep }),
+    sleep,
+    random: params.random ?? Math.random,
+    now: params.now,
+    maxAttempts: params.maxAttempts ?? 6,
+  }
+}
+
+function configured(deps: GoogleConnectDependencies): { endpoints: GoogleEndpoints; cipher: TokenCipher } {
+  if (!deps.endpoints) throw new RuleViolationError('Google is not configured: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET')
+  if (!deps.cipher) throw new RuleViolationError('PLAUDIT_TOKEN_KEY is not set: refresh tokens are only stored encrypted')
+  return { endpoints: deps.endpoints, cipher: deps.cipher }
+}
+
+/** Step 1: a consent URL whose `state` is remembered here, single use, for ten minutes. */
+export function beginConnect(deps: GoogleConnectDependencies, redirectUri: string): { url: string; state: string } {
+  const { endpoints } = configured(deps)
+  const state = createOauthState(deps.db, redirectUri, deps.call.now())
+  return { url: consentUrl(endpoints, redirectUri, state), state }
+}
+
+/** Step 2: Google sent the owner back. The state must be ours; the code becomes an encrypted refresh token. */
+export async function completeConnect(deps: GoogleConnectDependencies, params: { state: string; code: string }): Promise<{ connection: GoogleConnection; locations: GoogleLocationSummary[] }> {
+  const { endpoints, cipher } = configured(deps)
+  const redirectUri = consumeOauthState(deps.db, params.state, deps.call.now())
+  if (!redirectUri) throw new RuleViolationError('the sign-in did not start here or is older than ten minutes (state does not match): connect again')
+  const tokens = await exchangeCode(endpoints, redirectUri, params.code)
+  const connection = saveConnection(deps.db, cipher, { label: 'Google account', refreshToken: tokens.refreshToken, now: deps.call.now() })
+  if (tokens.accessToken && tokens.expiresAt) saveAccessToken(deps.db, cipher, connection.id, tokens.accessToken, tokens.expiresAt)
+  return { connection, locations: await listAvailableLocations(deps, connection.id) }
+}
+
+/** The accounts and locations this connection can manage (Account Management, then Business Information). */
+export async function listAvailableLocations(deps: GoogleConnectDependencies, connectionId: string): Promise<GoogleLocationSummary[]> {
+  const { endpoints, cipher } = configured(deps)
+  const credentials = loadCredentials(deps.db, cipher, connectionId)
+  if (!credentials) throw new RuleViolationError(`connection "${connectionId}" does not exist`)
+  const client = new GoogleBusinessClient(endpoints, credentials, deps.call, (token, expiresAt) => saveAccessToken(deps.db, cipher, connectionId, token, expiresAt))
+  const out: GoogleLocationSummary[] = []
+  for (const account of await client.listAccounts()) out.push(...(await client.listLocations(account.name)))
+  return out
+}
+
+/** The Plaudit location id for a Google location: stable, readable, safe in URLs. */
+export function locationIdFor(googleName: string): string {
+  return `google-${googleName.split('/').pop()}`
+}
+
+export function addGoogleLocation(db: Db, params: { connectionId: string; location: GoogleLocationSummary; locationId?: string }): GoogleLocationState {
+  if (!LOCATION_NAME.test(params.location.name)) throw new RuleViolationError(`location must look like accounts/{account}/locations/{location}, got "${params.location.name}"`)
+  const locationId = params.locationId ?? locationIdFor(params.location.name)
+  ensureLocation(db, { id: locationId, name: params.location.title })
+  upsertGoogleLocation(db, { locationId, connectionId: params.connectionId, googleName: params.location.name, title: params.location.title, placeId: params.location.placeId, mapsUri: params.location.mapsUri })
+  return getGoogleLocation(db, locationId)!
+}
+
+/** For servers without a browser: a refresh token obtained elsewhere, and the location to sync. */
+export function addLocationWithRefreshToken(deps: GoogleConnectDependencies, params: { googleName: string; refreshToken: string; locationId?: string }): GoogleLocationState {
+  const { cipher } = configured(deps)
+  const refreshToken = params.refreshToken.trim()
+  if (refreshToken === '') throw new RuleViolationError('the refresh token file is empty')
+  if (!LOCATION_NAME.test(params.googleName)) throw new RuleViolationError(`--location must look like accounts/{account}/locations/{location}, got "${params.googleName}"`)
+  const connection = saveConnection(deps.db, cipher, { label: `token file for ${params.googleName}`, refreshToken, now: deps.call.now() })
+  return addGoogleLocation(deps.db, {
+    connectionId: connection.id,
+    location: { name: params.googleName, title: params.googleName, placeId: null, mapsUri: null },
+    ...(params.locationId && { locationId: params.locationId }),
+  })
+}
+
+export interface GoogleStatus {
+  connections: GoogleConnection[]
+  locations: GoogleLocationState[]
+}
+
+export function googleStatus(db: Db): GoogleStatus {
+  return { connections: listConnections(db), locations: listGoogleLocations(db) }
+}

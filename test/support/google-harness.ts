@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import type { Db } from '../../src/db/database.ts'
+import { TokenCipher } from '../../src/db/token-cipher.ts'
+import { addLocationWithRefreshToken, createCallEnvironment, type GoogleConnectDependencies } from '../../src/services/google-connect.ts'
+import type { GoogleSyncDependencies } from '../../src/services/google-sync.ts'
+import type { GoogleEndpoints } from '../../src/sources/google/client.ts'
+import { LOCATION, REFRESH_TOKEN, type FakeGoogle } from './fake-google.ts'
+
+/** A clock the test moves by hand. */
+export function manualClock(start: string): { now: () => Date; set: (iso: string) => void; advance: (ms: number) => void } {
+  let at = new Date(start).getTime()
+  return { now: () => new Date(at), set: (iso) => void (at = new Date(iso).getTime()), advance: (ms) => void (at += ms) }
+}
+
+export function endpointsFor(fake: FakeGoogle): GoogleEndpoints {
+  return { clientId: 'plaudit-test.apps.googleusercontent.com', clientSecret: 'test-secret', apiRoot: fake.url, tokenUrl: `${fake.url}/token`, authUrl: `${fake.url}/o/oauth2/v2/auth` }
+}
+
+export interface GoogleHarness {
+  deps: GoogleSyncDependencies & GoogleConnectDependencies
+  /** Every wait the sync asked for, in milliseconds: nothing actually sleeps. */
+  sleeps: number[]
+  announced: string[]
+  analysisBatches: string[][]
+  cipher: TokenCipher
+  addLocation: (params?: { googleName?: string; refreshToken?: string; locationId?: string }) => string
+}
+
+/** The production sync wired to the fake server, the real Redis rate gate, and a recording sleep. */
+export function googleHarness(params: { db: Db; fake: FakeGoogle; redis: Redis; prefix: string; now: () => Date; perMinute?: number; random?: () => number; maxAttempts?: number }): GoogleHarness {
+  const sleeps: number[] = []
+  const announced: string[] = []
+  const analysisBatches: string[][] = []
+  const cipher = new TokenCipher(randomBytes(32))
+  const call = createCallEnvironment({
+    redis: params.redis,
+    prefix: params.prefix,
+    perMinute: params.perMinute ?? 300,
+    now: params.now,
+    sleep: async (ms) => void sleeps.push(ms),
+    random: params.random ?? (() => 0.5),
+    maxAttempts: params.maxAttempts ?? 6,
+  })
+  const deps = {
+    db: params.db,
+    endpoints: endpointsFor(params.fake),
+    cipher,
+    call,
+    enqueueAnalysis: async (_locationId: string, ids: string[]) => void analysisBatches.push(ids),
+    announceFeed: async (slug: string) => void announced.push(slug),
+  }
+  return {
+    deps,
+    sleeps,
+    announced,
+    analysisBatches,
+    cipher,
+    addLocation: (p = {}) =>
+      addLocationWithRefreshToken(deps, { googleName: p.googleName ?? LOCATION, refreshToken: p.refreshToken ?? REFRESH_TOKEN, ...(p.locationId && { locationId: p.locationId }) }).locationId,
+  }
+}
