@@ -8,7 +8,6 @@ import {
   getGoogleLocation,
   loadCredentials,
   markNeedsReauth,
-  markReviewsRemoved,
   recordSyncError,
   recordSyncSuccess,
   saveAccessToken,
@@ -16,6 +15,7 @@ import {
 } from '../db/stores/google.ts'
 import { setAggregate } from '../db/stores/locations.ts'
 import { ReviewStore } from '../db/stores/reviews.ts'
+import { recordSyncOutcome } from '../db/stores/source-health.ts'
 import { liveTestimonialsOf, withdrawTestimonial } from '../db/stores/testimonials.ts'
 import { reviewIdFor } from '../db/ids.ts'
 import type { TokenCipher } from '../db/token-cipher.ts'
@@ -110,13 +110,17 @@ export async function syncGoogleLocation(deps: GoogleSyncDependencies, params: {
     const message = (error as Error).message
     if (error instanceof GoogleReauthRequiredError) markNeedsReauth(db, state.connectionId, message, now)
     recordSyncError(db, params.locationId, message, now)
+    recordSyncOutcome(db, { locationId: params.locationId, source: SOURCE, at: now, ok: false, error: message, needsReauth: error instanceof GoogleReauthRequiredError })
     throw error
   }
 
   const now = deps.call.now()
   const reviewIds = fresh.map((m) => reviewIdFor(SOURCE, m.input.externalId))
   const before = currentContent(db, reviewIds)
-  const outcome = new ReviewStore(db).upsertBatch(params.locationId, fresh.map((m) => m.input), now)
+  const store = new ReviewStore(db)
+  const outcome = store.upsertBatch(params.locationId, fresh.map((m) => m.input), now)
+  // The dashboard's reply figures read each review's reply time.
+  fresh.forEach((m, i) => store.recordReply(reviewIds[i]!, m.reply ? (m.reply.updatedAt ?? now) : null))
   saveReviewDetails(
     db,
     fresh.map((m) => ({
@@ -140,7 +144,8 @@ export async function syncGoogleLocation(deps: GoogleSyncDependencies, params: {
     const stored = activeExternalIds(db, params.locationId, SOURCE)
     const gone = removedInFullSync(stored.keys(), seen).map((externalId) => stored.get(externalId)!)
     const old = currentContent(db, gone)
-    markReviewsRemoved(db, gone, now)
+    // Through the review store, so the dashboard's rollups lose the removed reviews in the same transaction.
+    store.markRemoved(gone, now)
     report.removed = gone.length
     for (const id of gone) {
       const o = old.get(id)
@@ -157,6 +162,7 @@ export async function syncGoogleLocation(deps: GoogleSyncDependencies, params: {
   // Google's own figure over all reviews; checkedAt is this successful sync.
   if (aggregate) setAggregate(db, params.locationId, { source: SOURCE, rating: aggregate.rating, count: aggregate.count, url: state.mapsUri, checkedAt: startedAt })
   recordSyncSuccess(db, params.locationId, { at: startedAt, full: params.full })
+  recordSyncOutcome(db, { locationId: params.locationId, source: SOURCE, at: startedAt, ok: true })
 
   const slugs = new Set([...collectionsShowing(db, report.withdrawn.map((w) => w.testimonialId)), ...collectionsOfLocation(db, params.locationId)])
   for (const slug of [...slugs].sort()) {

@@ -188,11 +188,6 @@ export function activeExternalIds(db: Db, locationId: string, source: string): M
   return new Map(rows.map((r) => [r.externalId, r.id]))
 }
 
-export function markReviewsRemoved(db: Db, reviewIds: string[], now: Date): void {
-  if (reviewIds.length === 0) return
-  db.update(reviews).set({ status: 'removed', updatedAt: now.toISOString() }).where(inArray(reviews.id, reviewIds)).run()
-}
-
 const STATE_LIFETIME_MS = 10 * 60_000
 
 export function createOauthState(db: Db, redirectUri: string, now: Date): string {
