@@ -7,7 +7,8 @@ import type { LoginLimiter } from '../services/accounts.ts'
 import { accountRoutes } from './routes/accounts.ts'
 import { appPages } from './routes/pages.ts'
 import { workspaceRoutes } from './routes/workspace.ts'
-import { roleGuard } from './session-auth.ts'
+import { readCookie, roleGuard, SESSION_COOKIE } from './session-auth.ts'
+import { principalForSession } from '../services/accounts.ts'
 import { errorHandler, HttpError } from './http.ts'
 import { curationRoutes } from './routes/curation.ts'
 import { allReviewsPage } from './routes/all-reviews.ts'
@@ -87,7 +88,13 @@ export function createApp(deps: AppDependencies): express.Express {
     },
     backfillProgress: async (id) => (await jobQueue().queue.getJob(backfillJobId(id)))?.progress ?? null,
   }))
-  if (deps.google) app.use('/app/settings', requireOwnerPage(deps.adminApiKey), settingsRoutes(deps.google))
+  if (deps.google) {
+    const sessionRole = (req: express.Request) => {
+      const token = readCookie(req, SESSION_COOKIE)
+      return token ? (principalForSession(deps.db, token, deps.now())?.role ?? null) : null
+    }
+    app.use('/app/settings', requireOwnerPage(deps.adminApiKey, sessionRole), settingsRoutes(deps.google))
+  }
   if (deps.places) {
     const places = deps.places
     // Public and read-only like the feeds, but fetched from Google at display time and never stored.

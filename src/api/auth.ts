@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { RequestHandler } from 'express'
+import type { Request, RequestHandler } from 'express'
 import { HttpError } from './http.ts'
 
 function digest(value: string): Buffer {
@@ -43,13 +43,24 @@ export function requireLocalOrAdminKey(adminApiKey: string | undefined): Request
 }
 
 /**
- * The owner's settings pages (issue 4), until accounts exist: with an admin key, HTTP Basic with
- * any user name and the key as password (a browser can send it; it cannot send a Bearer header);
- * without one, only requests from this machine are served.
+ * The owner's settings pages (connections): an owner signed in with a session; marketing never.
+ * For servers set up before any account exists: HTTP Basic with any user name and the admin key
+ * as password (a browser can send it; it cannot send a Bearer header); with no key at all, only
+ * requests from this machine. A session's form posts must come from our own origin (the form
+ * cannot carry the CSRF header; SameSite=Lax and this Origin check stand in for it).
  */
-export function requireOwnerPage(adminApiKey: string | undefined): RequestHandler {
+export function requireOwnerPage(adminApiKey: string | undefined, sessionRole: (req: Request) => 'owner' | 'marketing' | null = () => null): RequestHandler {
   const expected = adminApiKey ? digest(adminApiKey) : null
   return (req, res, next) => {
+    const role = sessionRole(req)
+    if (role === 'marketing') return next(new HttpError(403, 'forbidden', 'connections are managed by an owner'))
+    if (role === 'owner') {
+      const origin = req.get('origin')
+      if (req.method !== 'GET' && req.method !== 'HEAD' && origin !== undefined && origin !== `${req.protocol}://${req.get('host')}`) {
+        return next(new HttpError(403, 'csrf', 'a settings form must be posted from this site'))
+      }
+      return next()
+    }
     if (!expected) {
       const ip = req.socket.remoteAddress ?? ''
       if (ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1') return next()

@@ -13,6 +13,7 @@ import { runWorker } from '../../src/workers/run.ts'
 import { AUTH_CODE, FakeGoogle, fixture, LOCATION } from '../support/fake-google.ts'
 import { googleHarness, manualClock, type GoogleHarness } from '../support/google-harness.ts'
 import { ADMIN_KEY, silentLogger } from '../support/pipeline.ts'
+import { seedUser, signIn } from '../support/accounts.ts'
 import { connectTestRedis, removeKeys, uniquePrefix } from '../support/redis.ts'
 import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
 
@@ -78,6 +79,22 @@ describe('connecting Google from the settings page, and the sync job in the work
     const wrong = `Basic ${Buffer.from('owner:not-the-key-at-all').toString('base64')}`
     expect((await fetch(`${api.url}/app/settings`, { headers: { authorization: wrong } })).status).toBe(401)
     expect((await fetch(`${api.url}/app/settings`, { headers: owner })).status).toBe(200)
+  })
+
+  it('opens the settings to a signed-in owner, never to marketing, and refuses a form posted from another site', async () => {
+    await seedUser(temp.db, 'owner@clinic.test', 'owner', clock.now())
+    await seedUser(temp.db, 'mia@clinic.test', 'marketing', clock.now())
+    const ownerSession = await signIn(api.url, 'owner@clinic.test')
+    const marketingSession = await signIn(api.url, 'mia@clinic.test')
+
+    expect((await fetch(`${api.url}/app/settings`, { headers: { cookie: ownerSession.cookie } })).status).toBe(200)
+    expect((await fetch(`${api.url}/app/settings`, { headers: { cookie: marketingSession.cookie } })).status).toBe(403)
+    const forged = await fetch(`${api.url}/app/settings/google/locations`, {
+      method: 'POST',
+      headers: { cookie: ownerSession.cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'location=x',
+    })
+    expect(forged.status).toBe(403)
   })
 
   it('sends the owner to Google for business.manage with offline access and a state, then lets them pick locations', async () => {
