@@ -8,6 +8,7 @@ COPY bin ./bin
 COPY src ./src
 COPY drizzle ./drizzle
 COPY samples ./samples
+COPY fixtures ./fixtures
 COPY tsconfig.json ./
 ENV NODE_ENV=production PLAUDIT_DATABASE_FILE=/data/plaudit.db
 VOLUME ["/data"]
