@@ -4,6 +4,7 @@ import type { ReviewInput } from '../domain/review.ts'
 import type { Db } from '../db/database.ts'
 import { newId } from '../db/ids.ts'
 import { finishImportRun, recordRejections, startImportRun, type ImportCounts, type ImportRejection } from '../db/stores/imports.ts'
+import { collectionsOfLocation } from '../db/stores/collections.ts'
 import { ensureLocation, getLocation, importedAggregate, setAggregate } from '../db/stores/locations.ts'
 import { ReviewStore } from '../db/stores/reviews.ts'
 import { detectFormat, readImportFile, type RecordPosition } from '../sources/import-file.ts'
@@ -16,6 +17,8 @@ export interface ImportOptions {
   analyzeBatchSize: number
   now: () => Date
   onProgress?: (counts: ImportCounts) => void
+  /** Asks for a collection's public feed to be rebuilt: the feeds show the location's aggregate. */
+  enqueueFeedRebuild?: (slug: string) => Promise<void>
 }
 
 export interface ImportResult extends ImportCounts {
@@ -91,7 +94,11 @@ export async function importReviews(db: Db, options: ImportOptions): Promise<Imp
     // A source's own aggregate (Google's) outranks one computed over imported reviews.
     const current = getLocation(db, options.locationId)?.aggregate
     const aggregate = importedAggregate(db, options.locationId, options.now())
-    if (aggregate && (!current || current.source === 'import')) setAggregate(db, options.locationId, aggregate)
+    if (aggregate && (!current || current.source === 'import')) {
+      setAggregate(db, options.locationId, aggregate)
+      // A rebuild that finds the same bytes keeps the ETag, so asking when nothing changed is cheap.
+      if (options.enqueueFeedRebuild) for (const slug of collectionsOfLocation(db, options.locationId)) await options.enqueueFeedRebuild(slug)
+    }
     finishImportRun(db, { id: importId, counts, now: options.now() })
   } catch (error) {
     finishImportRun(db, { id: importId, counts, now: options.now(), error: (error as Error).message })
@@ -99,3 +106,4 @@ export async function importReviews(db: Db, options: ImportOptions): Promise<Imp
   }
   return { importId, ...counts, rejections: firstRejections }
 }
+

@@ -88,4 +88,14 @@ describe('from a CSV file to a testimonial on the public feed', () => {
     expect(response.headers.get('etag')).not.toBe(before)
     expect(((await response.json()) as { collection: { title: string } }).collection.title).toBe('Never rushed')
   })
+
+  it("shows a new import's review count in the public feed: the aggregate change rebuilds it", async () => {
+    const before = (await (await fetch(`${pipeline.api.url}/api/public/v1/collections/home`)).json()) as { aggregate: { count: number } }
+    const reloaded = once(pipeline.api.feeds, 'reloaded')
+    await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'more.csv', [{ id: 'late-1', rating: 1, text: 'I waited an hour and nobody said sorry.' }]), 'clinic')
+    await reloaded
+    const after = (await (await fetch(`${pipeline.api.url}/api/public/v1/collections/home`)).json()) as { aggregate: { count: number } }
+    expect(after.aggregate.count).toBe(before.aggregate.count + 1)
+  })
+
 })

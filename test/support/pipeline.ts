@@ -69,6 +69,7 @@ export async function startPipeline(db: Db, prefix: string, now: () => Date, opt
         analyzeBatchSize: 100,
         now,
         enqueueAnalysis: async (reviewIds) => void jobIds.push(await queue.add('analyze-reviews', { locationId, reviewIds })),
+        enqueueFeedRebuild: async (slug) => void jobIds.push(await queue.add('rebuild-feed', { slug })),
       })
       await Promise.all(jobIds.map(untilSettled))
       const failed = jobIds.filter((id) => settled.get(id) !== 'completed')

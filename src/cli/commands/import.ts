@@ -15,6 +15,9 @@ export async function runImport(runtime: Runtime, file: string, locationId: stri
       enqueueAnalysis: async (reviewIds) => {
         await queue.add('analyze-reviews', { locationId, reviewIds })
       },
+      enqueueFeedRebuild: async (slug) => {
+        await queue.add('rebuild-feed', { slug })
+      },
       onProgress: (c) => onProgress?.(`read ${c.rowsRead} rows: ${c.rowsInserted} new, ${c.rowsRevised} revised, ${c.rowsUnchanged} unchanged, ${c.rowsRejected} rejected`),
     })
   } finally {
