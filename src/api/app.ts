@@ -7,7 +7,7 @@ import type { LoginLimiter } from '../services/accounts.ts'
 import { accountRoutes } from './routes/accounts.ts'
 import { appPages } from './routes/pages.ts'
 import { workspaceRoutes } from './routes/workspace.ts'
-import { readCookie, roleGuard, SESSION_COOKIE } from './session-auth.ts'
+import { authenticate, readCookie, roleGuard, SESSION_COOKIE } from './session-auth.ts'
 import { principalForSession } from '../services/accounts.ts'
 import { errorHandler, HttpError } from './http.ts'
 import { curationRoutes } from './routes/curation.ts'
@@ -72,7 +72,14 @@ export function createApp(deps: AppDependencies): express.Express {
     db: deps.db,
     themes: deps.themeLabels ?? deps.themeIds.map((id) => ({ id, label: id })),
     now: deps.now,
-    requireRead: requireLocalOrAdminKey(deps.adminApiKey),
+    // Owners and marketing signed in (or with a scoped key) read it anywhere; the demo reads it on loopback.
+    requireRead: requireLocalOrAdminKey(deps.adminApiKey, (req) => {
+      try {
+        return authenticate({ db: deps.db, adminApiKey: deps.adminApiKey, now: deps.now }, req) !== null
+      } catch {
+        return false
+      }
+    }),
   })
   app.use('/app', dashboard.page)
   app.use('/api/v1', dashboard.api)

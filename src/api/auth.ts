@@ -32,9 +32,10 @@ const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip']
  * callers with the admin API key. A request that came through a proxy carries forwarding headers
  * and is not trusted as local, even though the proxy itself connects from loopback.
  */
-export function requireLocalOrAdminKey(adminApiKey: string | undefined): RequestHandler {
+export function requireLocalOrAdminKey(adminApiKey: string | undefined, signedIn: (req: Request) => boolean = () => false): RequestHandler {
   const keyCheck = requireAdminKey(adminApiKey)
   return (req, res, next) => {
+    if (signedIn(req)) return next()
     const local = LOOPBACK.has(req.socket.remoteAddress ?? '') && PROXY_HEADERS.every((name) => req.get(name) === undefined)
     if (local) return next()
     if (!adminApiKey) return next(new HttpError(403, 'local_only', 'the dashboard is readable only from this machine until accounts exist; set PLAUDIT_ADMIN_API_KEY to read it with the key'))

@@ -7,6 +7,7 @@ import { ReviewStore } from '../../src/db/stores/reviews.ts'
 import { recordSyncOutcome } from '../../src/db/stores/source-health.ts'
 import { startApiServer, type RunningApi } from '../../src/api/server.ts'
 import { ADMIN_KEY, silentLogger } from '../support/pipeline.ts'
+import { seedUser, signIn } from '../support/accounts.ts'
 import { connectTestRedis, removeKeys, uniquePrefix } from '../support/redis.ts'
 import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
 
@@ -205,11 +206,14 @@ describe('the dashboard API on a small fixed data set', () => {
     expect((await getJson('/api/v1/locations/nowhere/dashboard')).status).toBe(404)
   })
 
-  it('is open on loopback, but a request through a proxy needs the admin key', async () => {
+  it('is open on loopback and to people signed in; a request through a proxy needs a session or a key', async () => {
     expect((await getJson('/api/v1/locations/clinic/dashboard', { 'x-forwarded-for': '203.0.113.9' })).status).toBe(401)
     expect((await getJson('/api/v1/locations/clinic/dashboard', { 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${ADMIN_KEY}` })).status).toBe(200)
     const page = await fetch(`${api.url}/app/dashboard`, { headers: { forwarded: 'for=203.0.113.9' } })
     expect(page.status).toBe(401)
+    await seedUser(temp.db, 'mia@clinic.test', 'marketing', NOW)
+    const marketing = await signIn(api.url, 'mia@clinic.test')
+    expect((await getJson('/api/v1/locations/clinic/dashboard', { 'x-forwarded-for': '203.0.113.9', cookie: marketing.cookie })).status).toBe(200)
 
     const keyless = await startApiServer({ db: temp.db, redis, prefix, logger: silentLogger, adminApiKey: undefined, themeIds: ['wait-time'], now: () => NOW, port: 0, host: '127.0.0.1' })
     try {
