@@ -1,4 +1,4 @@
-import { cutExcerpt, NotVerbatimError } from '../domain/excerpt.ts'
+import { cutExcerpt, NotVerbatimError, type Excerpt } from '../domain/excerpt.ts'
 import type { Db } from '../db/database.ts'
 import { recordAudit } from '../db/stores/audit.ts'
 import { getCollection, putCollection, type Collection } from '../db/stores/collections.ts'
@@ -28,13 +28,7 @@ export function createTestimonialFromReview(db: Db, input: CreateTestimonialInpu
   if (review.text.trim() === '') throw new RuleViolationError(`review ${input.reviewId} has a rating but no text to quote`)
   const hidden = getHide(db, review.id)
   if (hidden) throw new RuleViolationError(`review ${input.reviewId} is hidden from public lists (${hidden.reason}); unhide it before quoting it`)
-  let excerpt
-  try {
-    excerpt = cutExcerpt(review.text, input.start, input.end)
-  } catch (error) {
-    if (error instanceof NotVerbatimError) throw new RuleViolationError(`excerpt is not verbatim: ${error.message}`)
-    throw error
-  }
+  const excerpt = cutVerbatim(review.text, input.start, input.end)
   const testimonial = createTestimonial(db, { reviewId: review.id, excerpt, publish: input.publish, now })
   recordAudit(db, { at: now, actor, action: 'testimonial.create', subject: testimonial.id, after: { reviewId: review.id, excerpt, status: testimonial.status } })
   return testimonial
@@ -83,13 +77,7 @@ export function replaceCollection(db: Db, input: PutCollectionInput, actor: stri
 export function previewExcerpt(db: Db, input: { reviewId: string; start: number; end: number }, now: Date): PublicFeed {
   const review = new ReviewStore(db).get(input.reviewId)
   if (!review) throw new NotFoundError(`review ${input.reviewId} does not exist`)
-  let excerpt
-  try {
-    excerpt = cutExcerpt(review.text, input.start, input.end)
-  } catch (error) {
-    if (error instanceof NotVerbatimError) throw new RuleViolationError(`excerpt is not verbatim: ${error.message}`)
-    throw error
-  }
+  const excerpt = cutVerbatim(review.text, input.start, input.end)
   return buildPublicFeed(
     {
       slug: 'preview',
@@ -140,5 +128,15 @@ export function collectionView(db: Db, slug: string, now: Date): CollectionView 
       return testimonial ? [{ testimonial, authorizations: authorizations.get(id) ?? [] }] : []
     }),
     feed: input ? buildPublicFeed(input, now) : null,
+  }
+}
+
+/** The excerpt at these offsets, or the rule it breaks in words a curator can act on. */
+function cutVerbatim(text: string, start: number, end: number): Excerpt {
+  try {
+    return cutExcerpt(text, start, end)
+  } catch (error) {
+    if (error instanceof NotVerbatimError) throw new RuleViolationError(`excerpt is not verbatim: ${error.message}`)
+    throw error
   }
 }
