@@ -1,11 +1,10 @@
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer, type RunningApi } from '../../src/api/server.ts'
 import { reviewIdFor } from '../../src/db/ids.ts'
 import { writeReviewsCsv } from '../support/csv.ts'
-import { ADMIN_KEY, silentLogger, startPipeline, type Pipeline } from '../support/pipeline.ts'
-import { removeKeys, uniquePrefix } from '../support/redis.ts'
-import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
+import { ADMIN_KEY, silentLogger, usePipeline } from '../support/pipeline.ts'
+import { uniquePrefix } from '../support/redis.ts'
 
 const NOW = new Date('2026-11-20T12:00:00Z')
 const prefix = uniquePrefix('api')
@@ -16,14 +15,11 @@ interface ReviewsPage {
 }
 
 describe('the API', () => {
-  let temp: TempDatabase
-  let pipeline: Pipeline
+  const suite = usePipeline(prefix, () => NOW)
   let base: string
 
   beforeAll(async () => {
-    temp = createTempDatabase()
-    pipeline = await startPipeline(temp.db, prefix, () => NOW)
-    base = pipeline.api.url
+    base = suite.pipeline.api.url
     const rows = [
       { id: 'r1', rating: 5, text: 'I never felt rushed. Dr. Daniel took his time.', createdAt: '2025-01-01T10:00:00Z' },
       { id: 'r2', rating: 1, text: 'In and out in five minutes, felt rushed and ignored.', createdAt: '2025-01-02T10:00:00Z' },
@@ -32,12 +28,7 @@ describe('the API', () => {
       { id: 'r5', rating: 3, text: '', createdAt: '2025-01-05T10:00:00Z' },
       ...Array.from({ length: 25 }, (_, i) => ({ id: `f${i}`, rating: (i % 5) + 1, text: `Filler review number ${i}.`, createdAt: `2024-06-${String(i + 1).padStart(2, '0')}T10:00:00Z` })),
     ]
-    await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'api.csv', rows), 'clinic')
-  })
-  afterAll(async () => {
-    await pipeline.close()
-    temp.remove()
-    await removeKeys(prefix)
+    await suite.pipeline.importAndAnalyze(writeReviewsCsv(suite.temp.dir, 'api.csv', rows), 'clinic')
   })
 
   const get = async (path: string) => {
@@ -55,7 +46,7 @@ describe('the API', () => {
     it('answers 503 naming Redis when Redis is down', async () => {
       const deadRedis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false })
       deadRedis.on('error', () => undefined)
-      const api: RunningApi = await startApiServer({ db: temp.db, redis: deadRedis, prefix, logger: silentLogger, adminApiKey: ADMIN_KEY, themeIds: ['posture'], now: () => NOW, port: 0, host: '127.0.0.1' })
+      const api: RunningApi = await startApiServer({ db: suite.temp.db, redis: deadRedis, prefix, logger: silentLogger, adminApiKey: ADMIN_KEY, themeIds: ['posture'], now: () => NOW, port: 0, host: '127.0.0.1' })
       try {
         const response = await fetch(`${api.url}/healthz`)
         expect(response.status).toBe(503)

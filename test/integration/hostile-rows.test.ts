@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPipeline, type Pipeline } from '../support/pipeline.ts'
-import { removeKeys, uniquePrefix } from '../support/redis.ts'
-import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
+import { describe, expect, it } from 'vitest'
+import { usePipeline } from '../support/pipeline.ts'
+import { uniquePrefix } from '../support/redis.ts'
 
 const SAMPLE = resolve(import.meta.dirname, '../../samples/clinic-reviews.csv')
 const prefix = uniquePrefix('hostile')
@@ -17,31 +16,21 @@ interface SampleRow {
 }
 
 describe('hostile reviews in the sample data', () => {
-  let temp: TempDatabase
-  let pipeline: Pipeline
+  const suite = usePipeline(prefix, () => new Date('2026-11-20T12:00:00Z'))
   const rows = parse(readFileSync(SAMPLE), { columns: true, bom: true }) as SampleRow[]
 
-  beforeAll(async () => {
-    temp = createTempDatabase()
-    pipeline = await startPipeline(temp.db, prefix, () => new Date('2026-11-20T12:00:00Z'))
-  })
-  afterAll(async () => {
-    await pipeline.close()
-    temp.remove()
-    await removeKeys(prefix)
-  })
 
   it('come back from the API byte-for-byte as JSON strings, and nothing else is lost', async () => {
     const hostile = rows.filter((r) => r.id.startsWith('h'))
     expect(hostile.length).toBeGreaterThanOrEqual(5)
 
-    const result = await pipeline.importAndAnalyze(SAMPLE, 'clinic')
+    const result = await suite.pipeline.importAndAnalyze(SAMPLE, 'clinic')
     expect(result).toMatchObject({ rowsRead: rows.length, rowsInserted: rows.length, rowsRejected: 0 })
 
     const served = new Map<string, { text: string; author: string | null; rating: number }>()
     let cursor: string | null = null
     do {
-      const response = await fetch(`${pipeline.api.url}/api/v1/locations/clinic/reviews?limit=100${cursor ? `&cursor=${cursor}` : ''}`)
+      const response = await fetch(`${suite.pipeline.api.url}/api/v1/locations/clinic/reviews?limit=100${cursor ? `&cursor=${cursor}` : ''}`)
       expect(response.headers.get('content-type')).toContain('application/json')
       const page = (await response.json()) as { reviews: Array<{ externalId: string; text: string; author: string | null; rating: number }>; nextCursor: string | null }
       for (const review of page.reviews) served.set(review.externalId, review)

@@ -1,30 +1,19 @@
 import { once } from 'node:events'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { reviewIdFor } from '../../src/db/ids.ts'
 import { writeReviewsCsv } from '../support/csv.ts'
-import { ADMIN_KEY, startPipeline, type Pipeline } from '../support/pipeline.ts'
-import { removeKeys, uniquePrefix } from '../support/redis.ts'
-import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
+import { ADMIN_KEY, usePipeline } from '../support/pipeline.ts'
+import { uniquePrefix } from '../support/redis.ts'
 
 const NOW = new Date('2026-11-20T12:00:00Z')
 const prefix = uniquePrefix('pipeline')
 
 describe('from a CSV file to a testimonial on the public feed', () => {
-  let temp: TempDatabase
-  let pipeline: Pipeline
+  const suite = usePipeline(prefix, () => NOW)
 
-  beforeAll(async () => {
-    temp = createTempDatabase()
-    pipeline = await startPipeline(temp.db, prefix, () => NOW)
-  })
-  afterAll(async () => {
-    await pipeline.close()
-    temp.remove()
-    await removeKeys(prefix)
-  })
 
   const write = (method: string, path: string, body: unknown) =>
-    fetch(`${pipeline.api.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify(body) })
+    fetch(`${suite.pipeline.api.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify(body) })
 
   it('imports, tags in the worker, curates, publishes, and changes the ETag when the collection changes', async () => {
     const rows = Array.from({ length: 230 }, (_, i) => ({
@@ -33,15 +22,15 @@ describe('from a CSV file to a testimonial on the public feed', () => {
       text: i % 2 === 0 ? `I never felt rushed here. Visit ${i} was great.` : `She fixed my desk posture and my neck pain is gone. Visit ${i}.`,
       createdAt: `2025-01-${String((i % 28) + 1).padStart(2, '0')}T10:00:00Z`,
     }))
-    const file = writeReviewsCsv(temp.dir, 'clinic.csv', rows)
+    const file = writeReviewsCsv(suite.temp.dir, 'clinic.csv', rows)
 
-    const imported = await pipeline.importAndAnalyze(file, 'clinic')
+    const imported = await suite.pipeline.importAndAnalyze(file, 'clinic')
     expect(imported).toMatchObject({ rowsInserted: 230, rowsRejected: 0 })
 
-    const mentionCount = temp.db.$client.prepare('select count(distinct review_id) as n from mentions').get() as { n: number }
+    const mentionCount = suite.temp.db.$client.prepare('select count(distinct review_id) as n from mentions').get() as { n: number }
     expect(mentionCount.n).toBe(230)
 
-    const listed = await fetch(`${pipeline.api.url}/api/v1/locations/clinic/reviews?theme=never-rushed&polarity=positive&limit=100`)
+    const listed = await fetch(`${suite.pipeline.api.url}/api/v1/locations/clinic/reviews?theme=never-rushed&polarity=positive&limit=100`)
     const page = (await listed.json()) as { reviews: Array<{ id: string; text: string; themes: Record<string, string> }> }
     expect(page.reviews).toHaveLength(100)
     expect(page.reviews.every((r) => r.themes['never-rushed'] === 'positive')).toBe(true)
@@ -53,7 +42,7 @@ describe('from a CSV file to a testimonial on the public feed', () => {
     expect(testimonial.excerpt.text).toBe('I never felt rushed here.')
 
     expect((await write('PUT', '/api/v1/collections/home', { title: 'Home', testimonialIds: [testimonial.id] })).status).toBe(200)
-    const feedUrl = `${pipeline.api.url}/api/public/v1/collections/home`
+    const feedUrl = `${suite.pipeline.api.url}/api/public/v1/collections/home`
     const first = await fetch(feedUrl)
     expect(first.status).toBe(200)
     expect(first.headers.get('access-control-allow-origin')).toBe('*')
@@ -79,22 +68,22 @@ describe('from a CSV file to a testimonial on the public feed', () => {
   })
 
   it('rebuilds a feed in a worker job and the API serves the new bytes', async () => {
-    const before = pipeline.api.feeds.get('home')!.etag
-    temp.db.$client.prepare("update collections set title = 'Never rushed' where slug = 'home'").run()
-    const reloaded = once(pipeline.api.feeds, 'reloaded')
-    await pipeline.queue.add('rebuild-feed', { slug: 'home' })
+    const before = suite.pipeline.api.feeds.get('home')!.etag
+    suite.temp.db.$client.prepare("update collections set title = 'Never rushed' where slug = 'home'").run()
+    const reloaded = once(suite.pipeline.api.feeds, 'reloaded')
+    await suite.pipeline.queue.add('rebuild-feed', { slug: 'home' })
     await reloaded
-    const response = await fetch(`${pipeline.api.url}/api/public/v1/collections/home`)
+    const response = await fetch(`${suite.pipeline.api.url}/api/public/v1/collections/home`)
     expect(response.headers.get('etag')).not.toBe(before)
     expect(((await response.json()) as { collection: { title: string } }).collection.title).toBe('Never rushed')
   })
 
   it("shows a new import's review count in the public feed: the aggregate change rebuilds it", async () => {
-    const before = (await (await fetch(`${pipeline.api.url}/api/public/v1/collections/home`)).json()) as { aggregate: { count: number } }
-    const reloaded = once(pipeline.api.feeds, 'reloaded')
-    await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'more.csv', [{ id: 'late-1', rating: 1, text: 'I waited an hour and nobody said sorry.' }]), 'clinic')
+    const before = (await (await fetch(`${suite.pipeline.api.url}/api/public/v1/collections/home`)).json()) as { aggregate: { count: number } }
+    const reloaded = once(suite.pipeline.api.feeds, 'reloaded')
+    await suite.pipeline.importAndAnalyze(writeReviewsCsv(suite.temp.dir, 'more.csv', [{ id: 'late-1', rating: 1, text: 'I waited an hour and nobody said sorry.' }]), 'clinic')
     await reloaded
-    const after = (await (await fetch(`${pipeline.api.url}/api/public/v1/collections/home`)).json()) as { aggregate: { count: number } }
+    const after = (await (await fetch(`${suite.pipeline.api.url}/api/public/v1/collections/home`)).json()) as { aggregate: { count: number } }
     expect(after.aggregate.count).toBe(before.aggregate.count + 1)
   })
 

@@ -1,19 +1,17 @@
 import type { Job } from 'bullmq'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { reviewIdFor } from '../../src/db/ids.ts'
 import { mentionVersions } from '../../src/db/stores/theme-packs.ts'
 import type { ThemePack } from '../../src/domain/themes/pack.ts'
 import { writeReviewsCsv } from '../support/csv.ts'
-import { ADMIN_KEY, startPipeline, type Pipeline } from '../support/pipeline.ts'
-import { removeKeys, uniquePrefix } from '../support/redis.ts'
-import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
+import { ADMIN_KEY, usePipeline } from '../support/pipeline.ts'
+import { uniquePrefix } from '../support/redis.ts'
 
 const NOW = new Date('2026-11-20T12:00:00Z')
 const prefix = uniquePrefix('theme-packs')
 
 describe('theme packs through the API, the queue and the worker', () => {
-  let temp: TempDatabase
-  let pipeline: Pipeline
+  const suite = usePipeline(prefix, () => NOW, { storedPacks: true })
   let base: string
   const rows = [
     { id: 'r1', rating: 5, text: 'I never felt rushed. Dr. Daniel took his time.', createdAt: '2025-01-01T10:00:00Z' },
@@ -23,15 +21,8 @@ describe('theme packs through the API, the queue and the worker', () => {
   ]
 
   beforeAll(async () => {
-    temp = createTempDatabase()
-    pipeline = await startPipeline(temp.db, prefix, () => NOW, { storedPacks: true })
-    base = pipeline.api.url
-    await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'themes.csv', rows), 'clinic')
-  })
-  afterAll(async () => {
-    await pipeline.close()
-    temp.remove()
-    await removeKeys(prefix)
+    base = suite.pipeline.api.url
+    await suite.pipeline.importAndAnalyze(writeReviewsCsv(suite.temp.dir, 'themes.csv', rows), 'clinic')
   })
 
   const get = async (path: string) => {
@@ -50,13 +41,13 @@ describe('theme packs through the API, the queue and the worker', () => {
     const onProgress = (job: Job, p: unknown) => { if (job.id === jobId) progress.push(p) }
     const onDone = (job: Job | undefined) => {
       if (job?.id !== jobId) return
-      pipeline.worker.off('progress', onProgress)
+      suite.pipeline.worker.off('progress', onProgress)
       if (job.finishedOn !== undefined && job.failedReason === undefined) resolve(progress)
       else reject(new Error(job.failedReason))
     }
-    pipeline.worker.on('progress', onProgress)
-    pipeline.worker.on('completed', onDone)
-    pipeline.worker.on('failed', onDone)
+    suite.pipeline.worker.on('progress', onProgress)
+    suite.pipeline.worker.on('completed', onDone)
+    suite.pipeline.worker.on('failed', onDone)
   })
 
   it('lists the shipped chiropractic (active) and restaurant packs, each at version 1', async () => {
@@ -79,7 +70,7 @@ describe('theme packs through the API, the queue and the worker', () => {
 
   it('re-tags every review in batches when the active pack changes, and mentions carry the new version', async () => {
     const r2 = reviewIdFor('import', 'r2')
-    expect(mentionVersions(temp.db, r2)).toEqual([])
+    expect(mentionVersions(suite.temp.db, r2)).toEqual([])
     const pack = (await get('/api/v1/theme-packs/chiropractic')).body.pack as ThemePack
     const changed: ThemePack = {
       ...pack,
@@ -93,8 +84,8 @@ describe('theme packs through the API, the queue and the worker', () => {
     const progress = await done
 
     expect(progress.at(-1)).toEqual({ done: rows.length, total: rows.length })
-    expect(mentionVersions(temp.db, r2)).toEqual([{ theme: 'parking', packId: 'chiropractic', packVersion: 2 }])
-    for (const m of mentionVersions(temp.db, reviewIdFor('import', 'r1'))) expect(m.packVersion).toBe(2)
+    expect(mentionVersions(suite.temp.db, r2)).toEqual([{ theme: 'parking', packId: 'chiropractic', packVersion: 2 }])
+    for (const m of mentionVersions(suite.temp.db, reviewIdFor('import', 'r1'))) expect(m.packVersion).toBe(2)
     const status = await get('/api/v1/theme-packs/chiropractic/backfill')
     expect(status.body.backfill).toMatchObject({ status: 'finished', done: rows.length, total: rows.length, packVersion: 2 })
     expect(status.body.jobProgress).toEqual({ done: rows.length, total: rows.length })

@@ -2,35 +2,24 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { resolve } from 'node:path'
 import { QueueEvents } from 'bullmq'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { listJobFailures } from '../../src/db/stores/job-failures.ts'
 import { QUEUE_NAME } from '../../src/jobs/contracts.ts'
 import { writeReviewsCsv } from '../support/csv.ts'
-import { startPipeline, type Pipeline } from '../support/pipeline.ts'
+import { usePipeline } from '../support/pipeline.ts'
 import { removeKeys, TEST_REDIS_URL, uniquePrefix } from '../support/redis.ts'
-import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
 
 const prefix = uniquePrefix('worker')
 const BIN = resolve(import.meta.dirname, '../../bin/plaudit.js')
 
 describe('the worker', () => {
-  let temp: TempDatabase
-  let pipeline: Pipeline
+  const suite = usePipeline(prefix, () => new Date('2026-11-20T12:00:00Z'))
 
-  beforeAll(async () => {
-    temp = createTempDatabase()
-    pipeline = await startPipeline(temp.db, prefix, () => new Date('2026-11-20T12:00:00Z'))
-  })
-  afterAll(async () => {
-    await pipeline.close()
-    temp.remove()
-    await removeKeys(prefix)
-  })
 
   it('fails a job with an invalid payload once, without retries, and records it', async () => {
-    const failed = once(pipeline.worker, 'failed')
+    const failed = once(suite.pipeline.worker, 'failed')
     // Straight onto the queue, past the producer's own check, as a stale or foreign producer would.
-    const job = await pipeline.queue.queue.add('analyze-reviews', { locationId: 'clinic', reviewIds: [] }, { attempts: 5 })
+    const job = await suite.pipeline.queue.queue.add('analyze-reviews', { locationId: 'clinic', reviewIds: [] }, { attempts: 5 })
     const [failedJob, error] = (await failed) as [{ id: string; attemptsMade: number }, Error]
 
     expect(failedJob.id).toBe(job.id)
@@ -38,25 +27,25 @@ describe('the worker', () => {
     expect(error.message).toContain('reviewIds')
     expect(failedJob.attemptsMade).toBe(1)
     expect(await job.getState()).toBe('failed')
-    expect(listJobFailures(temp.db)).toEqual([
+    expect(listJobFailures(suite.temp.db)).toEqual([
       expect.objectContaining({ jobName: 'analyze-reviews', jobId: job.id, reason: expect.stringContaining('reviewIds') }),
     ])
   })
 
   it('fails a job with an unknown name for good and records it', async () => {
-    const failed = once(pipeline.worker, 'failed')
-    const job = await pipeline.queue.queue.add('send-spam', { to: 'everyone' })
+    const failed = once(suite.pipeline.worker, 'failed')
+    const job = await suite.pipeline.queue.queue.add('send-spam', { to: 'everyone' })
     const [, error] = (await failed) as [unknown, Error]
     expect(error.message).toBe('unknown job name "send-spam"')
-    expect(listJobFailures(temp.db)[0]).toMatchObject({ jobName: 'send-spam', jobId: job.id })
+    expect(listJobFailures(suite.temp.db)[0]).toMatchObject({ jobName: 'send-spam', jobId: job.id })
   })
 
   it('finishes the current job on SIGTERM, then closes Redis and SQLite and exits 0', async () => {
     const rows = Array.from({ length: 400 }, (_, i) => ({ id: `w${i}`, rating: 4, text: `Never rushed, and my posture is better. Visit ${i}.` }))
     const { importReviews } = await import('../../src/services/import-reviews.ts')
     const ids: string[] = []
-    await importReviews(temp.db, {
-      file: writeReviewsCsv(temp.dir, 'sigterm.csv', rows),
+    await importReviews(suite.temp.db, {
+      file: writeReviewsCsv(suite.temp.dir, 'sigterm.csv', rows),
       locationId: 'sigterm',
       analyzeBatchSize: 500,
       now: () => new Date('2026-11-20T12:00:00Z'),
@@ -67,7 +56,7 @@ describe('the worker', () => {
     const events = new QueueEvents(QUEUE_NAME, { connection: { url: TEST_REDIS_URL }, prefix: childPrefix })
     await events.waitUntilReady()
     const child = spawn(process.execPath, [BIN, 'worker'], {
-      env: { ...process.env, PLAUDIT_DATABASE_FILE: temp.file, REDIS_URL: TEST_REDIS_URL, PLAUDIT_QUEUE_PREFIX: childPrefix, LOG_LEVEL: 'info' },
+      env: { ...process.env, PLAUDIT_DATABASE_FILE: suite.temp.file, REDIS_URL: TEST_REDIS_URL, PLAUDIT_QUEUE_PREFIX: childPrefix, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     let log = ''
@@ -87,7 +76,7 @@ describe('the worker', () => {
       const job = await queue.queue.getJob(jobId)
       expect(await job!.getState()).toBe('completed')
       expect(log).toContain('closed cleanly')
-      const tagged = temp.db.$client.prepare("select count(distinct m.review_id) as n from mentions m join reviews r on r.id = m.review_id where r.location_id = 'sigterm'").get() as { n: number }
+      const tagged = suite.temp.db.$client.prepare("select count(distinct m.review_id) as n from mentions m join reviews r on r.id = m.review_id where r.location_id = 'sigterm'").get() as { n: number }
       expect(tagged.n).toBe(400)
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL')

@@ -9,7 +9,9 @@ import { createAnalyzer } from '../../src/services/analyze-reviews.ts'
 import { importReviews } from '../../src/services/import-reviews.ts'
 import { createStoredAnalyzer } from '../../src/services/theme-backfill.ts'
 import { runWorker } from '../../src/workers/run.ts'
-import { connectTestRedis } from './redis.ts'
+import { afterAll, beforeAll } from 'vitest'
+import { connectTestRedis, removeKeys } from './redis.ts'
+import { createTempDatabase, type TempDatabase } from './temp-db.ts'
 
 export const ADMIN_KEY = 'test-admin-key-0123456789'
 export const silentLogger = pino({ level: 'silent' })
@@ -84,4 +86,28 @@ export async function startPipeline(db: Db, prefix: string, now: () => Date, opt
       await redis.quit()
     },
   }
+}
+
+export interface PipelineSuite {
+  temp: TempDatabase
+  pipeline: Pipeline
+}
+
+/**
+ * A real pipeline for the enclosing describe block, on its own SQLite file and Redis prefix:
+ * started before its tests, closed and cleaned up after them. Read `suite.pipeline` and
+ * `suite.temp` inside hooks and tests, once they have been started.
+ */
+export function usePipeline(prefix: string, now: () => Date, options: { storedPacks?: boolean } = {}): PipelineSuite {
+  const suite = {} as PipelineSuite
+  beforeAll(async () => {
+    suite.temp = createTempDatabase()
+    suite.pipeline = await startPipeline(suite.temp.db, prefix, now, options)
+  })
+  afterAll(async () => {
+    await suite.pipeline?.close()
+    suite.temp?.remove()
+    await removeKeys(prefix)
+  })
+  return suite
 }
