@@ -1,5 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Redis } from 'ioredis'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { backoffDelay } from '../../src/domain/google-sync.ts'
 import { reviewIdFor } from '../../src/db/ids.ts'
 import { getGoogleLocation, getReviewDetails, listConnections } from '../../src/db/stores/google.ts'
@@ -11,9 +10,9 @@ import { createTestimonialFromReview, replaceCollection } from '../../src/servic
 import { publishFeed } from '../../src/services/feed-publisher.ts'
 import { isFinalSyncError, syncGoogleLocation } from '../../src/services/google-sync.ts'
 import { FakeGoogle, fixture, LOCATION } from '../support/fake-google.ts'
-import { googleHarness, manualClock, type GoogleHarness } from '../support/google-harness.ts'
-import { connectTestRedis, removeKeys, uniquePrefix } from '../support/redis.ts'
-import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
+import { useFakeGoogle, type GoogleHarness } from '../support/google-harness.ts'
+import { uniquePrefix } from '../support/redis.ts'
+import type { TempDatabase } from '../support/temp-db.ts'
 
 const MARIANA = 'AbFvOqnQ7xL2mK9pR4tW8yZ1cE5hJ3sU6vB0nD2fGq'
 const DEREK = 'AbFvOqkD4sV9nT1wX6cB2mL8pQ5rY0uH3eJ7zK4aFt'
@@ -26,33 +25,19 @@ const idOf = (externalId: string) => reviewIdFor('google-business-profile', exte
 export const measured: Record<string, number> = {}
 
 describe('Google Business Profile sync against the fake Google server', () => {
-  const prefix = uniquePrefix('google-sync')
-  let redis: Redis
+  const suite = useFakeGoogle(uniquePrefix('google-sync'), '2026-11-25T09:00:00Z')
+  const clock = suite.clock
   let temp: TempDatabase
   let fake: FakeGoogle
   let google: GoogleHarness
   let locationId: string
-  const clock = manualClock('2026-11-25T09:00:00Z')
   const sync = (full = false, id = locationId) => syncGoogleLocation(google.deps, { locationId: id, full })
 
-  beforeAll(() => {
-    redis = connectTestRedis()
+  beforeEach(() => {
+    ;({ temp, fake, google, locationId } = suite)
   })
-  afterAll(async () => {
-    await redis.quit()
-    await removeKeys(prefix)
+  afterAll(() => {
     console.log(`fake Google request counts: ${JSON.stringify(measured)}`)
-  })
-  beforeEach(async () => {
-    temp = createTempDatabase()
-    fake = await new FakeGoogle().start()
-    clock.set('2026-11-25T09:00:00Z')
-    google = googleHarness({ db: temp.db, fake, redis, prefix: `${prefix}:${Math.random().toString(36).slice(2)}`, now: clock.now })
-    locationId = google.addLocation()
-  })
-  afterEach(async () => {
-    await fake.stop()
-    temp.remove()
   })
 
   it('stores every review with Google’s own aggregate, reply, anonymous name, rating-only and translation split', async () => {

@@ -5,7 +5,10 @@ import { TokenCipher } from '../../src/db/token-cipher.ts'
 import { addLocationWithRefreshToken, createCallEnvironment, type GoogleConnectDependencies } from '../../src/services/google-connect.ts'
 import type { GoogleSyncDependencies } from '../../src/services/google-sync.ts'
 import type { GoogleEndpoints } from '../../src/sources/google/client.ts'
-import { LOCATION, REFRESH_TOKEN, type FakeGoogle } from './fake-google.ts'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { FakeGoogle, LOCATION, REFRESH_TOKEN } from './fake-google.ts'
+import { connectTestRedis, removeKeys } from './redis.ts'
+import { createTempDatabase, type TempDatabase } from './temp-db.ts'
 
 /** A clock the test moves by hand. */
 export function manualClock(start: string): { now: () => Date; set: (iso: string) => void; advance: (ms: number) => void } {
@@ -59,4 +62,40 @@ export function googleHarness(params: { db: Db; fake: FakeGoogle; redis: Redis; 
     addLocation: (p = {}) =>
       addLocationWithRefreshToken(deps, { googleName: p.googleName ?? LOCATION, refreshToken: p.refreshToken ?? REFRESH_TOKEN, ...(p.locationId && { locationId: p.locationId }) }).locationId,
   }
+}
+
+export interface FakeGoogleSuite {
+  redis: Redis
+  temp: TempDatabase
+  fake: FakeGoogle
+  google: GoogleHarness
+  locationId: string
+  clock: ReturnType<typeof manualClock>
+}
+
+/**
+ * For a describe block: each test gets a fresh SQLite file, a fresh fake Google server and one
+ * connected location, with the clock set back to `start`; the Redis keys go when the block ends.
+ */
+export function useFakeGoogle(prefix: string, start: string): FakeGoogleSuite {
+  const suite = { clock: manualClock(start) } as FakeGoogleSuite
+  beforeAll(() => {
+    suite.redis = connectTestRedis()
+  })
+  afterAll(async () => {
+    await suite.redis.quit()
+    await removeKeys(prefix)
+  })
+  beforeEach(async () => {
+    suite.temp = createTempDatabase()
+    suite.fake = await new FakeGoogle().start()
+    suite.clock.set(start)
+    suite.google = googleHarness({ db: suite.temp.db, fake: suite.fake, redis: suite.redis, prefix: `${prefix}:${randomBytes(4).toString('hex')}`, now: suite.clock.now })
+    suite.locationId = suite.google.addLocation()
+  })
+  afterEach(async () => {
+    await suite.fake.stop()
+    suite.temp.remove()
+  })
+  return suite
 }
