@@ -5,6 +5,9 @@ export type Polarity = (typeof POLARITIES)[number]
 export const SOURCES = ['google-business-profile', 'google-places', 'import'] as const
 export type SourceId = (typeof SOURCES)[number]
 
+/** Sources whose reviews the owner can answer: replies are tracked only for these. */
+export const REPLY_SOURCES: readonly SourceId[] = ['google-business-profile']
+
 /** A review as it arrives from a source, before it is stored. */
 export interface ReviewInput {
   source: SourceId

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { reviewIdFor } from '../../src/db/ids.ts'
 import { ReviewStore } from '../../src/db/stores/reviews.ts'
+import { unrepliedReviews } from '../../src/db/stores/dashboard.ts'
 import { rebuildDashboardRollups } from '../../src/services/rollups.ts'
 import { syncGoogleLocation } from '../../src/services/google-sync.ts'
 import { fixture } from '../support/fake-google.ts'
@@ -31,6 +32,14 @@ describe('what a Google sync leaves for the owner dashboard', () => {
     const replied = suite.temp.db.$client.prepare('select reply_time as replyTime from reviews where id = ?').get(idOf(MARIANA)) as { replyTime: string | null }
     expect(replied.replyTime).toBe('2026-10-03T15:12:44.508Z')
     expect(sourceHealth()).toEqual({ lastSuccessAt: '2026-11-25T09:00:00.000Z', needsReauth: 0, lastError: null })
+  })
+
+  it('counts only reviews that can be answered as waiting for a reply, never imported ones', async () => {
+    await sync()
+    const before = unrepliedReviews(suite.temp.db, suite.locationId, 50)
+    expect(before.total).toBeGreaterThan(0)
+    new ReviewStore(suite.temp.db).upsertBatch(suite.locationId, [{ source: 'import', externalId: 'csv-1', author: 'Pat D.', rating: 5, text: 'Imported from the old site.', createdAt: new Date('2026-11-01T10:00:00Z'), url: null }], suite.clock.now())
+    expect(unrepliedReviews(suite.temp.db, suite.locationId, 50).total).toBe(before.total)
   })
 
   it('shows a connection that needs re-authorisation in the source health', async () => {

@@ -1,3 +1,4 @@
+import { REPLY_SOURCES } from '../../domain/review.ts'
 import { emptyCounts, splitByMonths, type DayRange, type PolarityCounts, type SourceState } from '../../domain/dashboard.ts'
 import type { Polarity } from '../../domain/review.ts'
 import type { Db } from '../database.ts'
@@ -147,10 +148,13 @@ export interface UnrepliedReview {
   createdAt: string
 }
 
+// Imported reviews cannot be answered from here: only sources that carry replies are counted.
+const REPLYABLE = REPLY_SOURCES.map((source) => `'${source}'`).join(', ')
+
 /** Active reviews with no reply yet, oldest first (the ones waiting longest). */
 export function unrepliedReviews(db: Db, locationId: string, limit: number): { total: number; reviews: UnrepliedReview[] } {
   const sqlite = db.$client
-  const where = `location_id = ? and status = 'active' and reply_time is null`
+  const where = `location_id = ? and status = 'active' and reply_time is null and source in (${REPLYABLE})`
   const total = (sqlite.prepare(`select count(*) as n from reviews where ${where}`).get(locationId) as { n: number }).n
   const reviews = sqlite
     .prepare(`select id, source, author, rating, text, url, created_at as createdAt from reviews where ${where} order by created_at, id limit ?`)
@@ -163,7 +167,7 @@ export function replyDelays(db: Db, locationId: string, range: DayRange): { revi
   const rows = db.$client
     .prepare(
       `select (julianday(reply_time) - julianday(created_at)) * 24 as hours from reviews
-       where location_id = ? and status = 'active' and created_at >= ? and created_at < ?`,
+       where location_id = ? and status = 'active' and source in (${REPLYABLE}) and created_at >= ? and created_at < ?`,
     )
     .all(locationId, range.from, `${range.to}~`) as Array<{ hours: number | null }>
   const delaysHours = rows.filter((r) => r.hours !== null).map((r) => Math.max(0, r.hours!))
