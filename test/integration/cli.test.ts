@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { afterAll, describe, expect, it } from 'vitest'
+import { startDemo } from '../support/demo-process.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const BIN = join(ROOT, 'bin/plaudit.js')
@@ -87,30 +87,17 @@ describe('plaudit demo', () => {
   it('starts a private redis-server when none answers, runs the pipeline and serves the collection', async () => {
     const redisServer = spawnSync('sh', ['-c', 'command -v redis-server || command -v valkey-server'], { encoding: 'utf8' }).stdout.trim()
     expect(redisServer, 'redis-server must be installed for this test (.ci/run installs it)').not.toBe('')
-    const child = spawn(process.execPath, [BIN, 'demo'], {
-      env: {
-        ...process.env,
+    const demo = await startDemo({
         REDIS_URL: NO_REDIS,
         PATH: `${dirname(redisServer)}:${process.env.PATH ?? ''}`,
         PLAUDIT_DATABASE_FILE: join(dir, 'demo', 'plaudit.db'),
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
     })
-    let output = ''
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
     try {
-      let url: string | undefined
-      for await (const line of createInterface({ input: child.stdout })) {
-        output += `${line}\n`
-        const match = /Plaudit is running: (http:\/\/\S+)/.exec(line)
-        if (match) {
-          url = match[1]
-          break
-        }
-      }
+      const { url } = demo
+      const output = demo.output()
       expect(url, output).toBeDefined()
       expect(output).toContain('started a private redis-server')
       expect(output).toMatch(/tagging themes in the worker: 0 reviews left/)
@@ -124,11 +111,9 @@ describe('plaudit demo', () => {
       expect(feed.aggregate.count).toBeGreaterThanOrEqual(300)
       expect((await fetch(`${url}/healthz`)).status).toBe(200)
 
-      const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)))
-      child.kill('SIGTERM')
-      expect(await exited).toBe(0)
+      expect(await demo.stop()).toBe(0)
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL')
+      demo.kill()
     }
   })
 

@@ -71,14 +71,7 @@ export interface Evidence {
   end: number
 }
 
-export interface ReviewBehindFigure {
-  id: string
-  source: string
-  author: string | null
-  rating: number
-  text: string
-  url: string | null
-  createdAt: string
+export interface ReviewBehindFigure extends UnrepliedReview {
   replyTime: string | null
   themes: Record<string, Polarity>
   evidence: Evidence[]
