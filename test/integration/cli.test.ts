@@ -88,12 +88,12 @@ describe('plaudit demo', () => {
     const redisServer = spawnSync('sh', ['-c', 'command -v redis-server || command -v valkey-server'], { encoding: 'utf8' }).stdout.trim()
     expect(redisServer, 'redis-server must be installed for this test (.ci/run installs it)').not.toBe('')
     const demo = await startDemo({
-        REDIS_URL: NO_REDIS,
-        PATH: `${dirname(redisServer)}:${process.env.PATH ?? ''}`,
-        PLAUDIT_DATABASE_FILE: join(dir, 'demo', 'plaudit.db'),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
+      REDIS_URL: NO_REDIS,
+      PATH: `${dirname(redisServer)}:${process.env.PATH ?? ''}`,
+      PLAUDIT_DATABASE_FILE: join(dir, 'demo', 'plaudit.db'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
     })
     try {
       const { url } = demo
