@@ -6,7 +6,12 @@ import { z } from 'zod'
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|file:)/i, 'DATABASE_URL must start with postgres:// (PostgreSQL) or file: (SQLite)')
+    .optional(),
   PLAUDIT_DATABASE_FILE: z.string().min(1).default('data/plaudit.db'),
+  PLAUDIT_DATABASE_POOL: z.coerce.number().int().min(1).max(100).default(10),
   PLAUDIT_DATABASE_BUSY_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   PLAUDIT_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('plaudit'),
@@ -43,7 +48,12 @@ const environmentSchema = z.object({
 
 export type Config = {
   env: 'development' | 'test' | 'production'
+  /** `postgres://…` (PostgreSQL) or a SQLite file path: DATABASE_URL when set, else PLAUDIT_DATABASE_FILE. */
+  databaseUrl: string
+  /** The SQLite file (restore, demo output); unused on PostgreSQL. */
   databaseFile: string
+  /** PostgreSQL connections per process. */
+  databasePoolSize: number
   /** How long a write waits for another process's write lock before giving up. */
   databaseBusyMs: number
   redisUrl: string
@@ -107,7 +117,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   const e = parsed.data
   return {
     env: e.NODE_ENV,
-    databaseFile: e.PLAUDIT_DATABASE_FILE,
+    databaseUrl: e.DATABASE_URL ?? e.PLAUDIT_DATABASE_FILE,
+    databaseFile: e.DATABASE_URL?.startsWith('file:') ? e.DATABASE_URL.replace(/^file:(\/\/)?/, '') : e.PLAUDIT_DATABASE_FILE,
+    databasePoolSize: e.PLAUDIT_DATABASE_POOL,
     databaseBusyMs: e.PLAUDIT_DATABASE_BUSY_MS,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.PLAUDIT_QUEUE_PREFIX,
