@@ -28,25 +28,25 @@ const QUERIES: Array<Omit<CurationSearchParams, 'includeHidden' | 'limit'>> = [
 
 export async function measureCurationSearch(dir: string, count: number, seed: number) {
   const db = openDatabase(join(dir, 'search.db'))
-  migrateDatabase(db)
+  await migrateDatabase(db)
   const csv = join(dir, 'search.csv')
   await writeSyntheticCsv(csv, { count, seed })
   const analyzer = createAnalyzer(chiropracticPack)
   const batches: string[][] = []
   await importReviews(db, { file: csv, locationId: 'bench', analyzeBatchSize: 500, now: () => new Date('2026-01-01T00:00:00Z'), enqueueAnalysis: async (ids) => void batches.push(ids) })
   for (const ids of batches) await analyzeReviews(db, analyzer, ids)
-  db.$client.pragma('optimize')
+  db.sqlite?.pragma('optimize')
 
-  for (const q of QUERIES) searchForCuration(db, { ...q, includeHidden: true, limit: 50 })
+  for (const q of QUERIES) await searchForCuration(db, { ...q, includeHidden: true, limit: 50 })
   const timings: number[] = []
   for (let round = 0; round < 25; round++) {
     for (const q of QUERIES) {
       const started = performance.now()
-      searchForCuration(db, { ...q, includeHidden: round % 2 === 0, limit: 50 })
+      await searchForCuration(db, { ...q, includeHidden: round % 2 === 0, limit: 50 })
       timings.push(performance.now() - started)
     }
   }
-  closeDatabase(db)
+  await closeDatabase(db)
   timings.sort((a, b) => a - b)
   const at = (p: number) => timings[Math.min(timings.length - 1, Math.floor(p * timings.length))]!
   return { curationSearchP50Ms: at(0.5), curationSearchP95Ms: at(0.95), curationSearchReviews: count }

@@ -15,7 +15,7 @@ const LOCATION = 'bench'
 const END = new Date('2026-11-25T12:00:00Z')
 const YEARS = 5
 
-function seedRollups(dbFile: string, reviews: number, seed: number): { reviewRows: number; themeRows: number } {
+async function seedRollups(dbFile: string, reviews: number, seed: number): Promise<{ reviewRows: number; themeRows: number }> {
   const random = seededRandom(seed)
   const themes = chiropracticPack.themes.map((t) => t.id)
   const days = YEARS * 365
@@ -38,8 +38,10 @@ function seedRollups(dbFile: string, reviews: number, seed: number): { reviewRow
     }
   }
   const db = openDatabase(dbFile)
-  migrateDatabase(db)
-  const sqlite = db.$client
+  await migrateDatabase(db)
+  // The seeding writes straight to the SQLite file the bench measures (tens of thousands of rows).
+  const sqlite = db.sqlite
+  if (!sqlite) throw new Error('bench/dashboard.ts seeds a SQLite file')
   const insertReviews = sqlite.prepare('insert into rollup_review_counts (location_id, grain, period, rating, reviews) values (?, ?, ?, ?, ?)')
   const insertThemes = sqlite.prepare('insert into rollup_theme_counts (location_id, grain, period, theme, polarity, reviews) values (?, ?, ?, ?, ?, ?)')
   sqlite.transaction(() => {
@@ -53,45 +55,45 @@ function seedRollups(dbFile: string, reviews: number, seed: number): { reviewRow
     }
     sqlite.prepare('insert into locations (id, name) values (?, ?)').run(LOCATION, 'Bench clinic')
   })()
-  closeDatabase(db)
+  await closeDatabase(db)
   return { reviewRows: reviewCounts.size, themeRows: themeCounts.size }
 }
 
-function p95(run: () => void, iterations: number): number {
-  for (let i = 0; i < 20; i++) run()
+async function p95(run: () => Promise<void>, iterations: number): Promise<number> {
+  for (let i = 0; i < 20; i++) await run()
   const times: number[] = []
   for (let i = 0; i < iterations; i++) {
     const t0 = performance.now()
-    run()
+    await run()
     times.push(performance.now() - t0)
   }
   times.sort((a, b) => a - b)
   return times[Math.floor(iterations * 0.95)]!
 }
 
-export function measureDashboard(dbFile: string, options: { reviews: number; seed: number }) {
+export async function measureDashboard(dbFile: string, options: { reviews: number; seed: number }) {
   const t0 = performance.now()
-  const rows = seedRollups(dbFile, options.reviews, options.seed)
+  const rows = await seedRollups(dbFile, options.reviews, options.seed)
   const seedSeconds = (performance.now() - t0) / 1000
   const db = openDatabase(dbFile)
   try {
     const lastMonth = END.toISOString().slice(0, 7)
     const firstMonth = monthsBetween('2021-11', lastMonth)[0]!
     // The 5-year theme trend: every month, every theme, every polarity, and the monthly volume.
-    const trendP95Ms = p95(() => {
-      monthlyVolume(db, LOCATION, firstMonth, lastMonth)
-      monthlyThemeCounts(db, LOCATION, firstMonth, lastMonth)
+    const trendP95Ms = await p95(async () => {
+      await monthlyVolume(db, LOCATION, firstMonth, lastMonth)
+      await monthlyThemeCounts(db, LOCATION, firstMonth, lastMonth)
     }, 200)
     // A year against the year before, from the daily rollups (what the period comparison reads).
     const periods = resolvePeriods({ preset: '365' }, END)
-    const periodP95Ms = p95(() => {
-      ratingCounts(db, LOCATION, periods.current)
-      ratingCounts(db, LOCATION, periods.previous)
-      themeCounts(db, LOCATION, periods.current)
-      themeCounts(db, LOCATION, periods.previous)
+    const periodP95Ms = await p95(async () => {
+      await ratingCounts(db, LOCATION, periods.current)
+      await ratingCounts(db, LOCATION, periods.previous)
+      await themeCounts(db, LOCATION, periods.current)
+      await themeCounts(db, LOCATION, periods.previous)
     }, 200)
     return { ...rows, seedSeconds, trendP95Ms, periodP95Ms }
   } finally {
-    closeDatabase(db)
+    await closeDatabase(db)
   }
 }

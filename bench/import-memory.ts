@@ -1,12 +1,12 @@
 // Imports one file in a fresh process and prints its peak RSS, so the bench can compare a small
 // and a large file: a streaming import's peak should not grow with the file.
-import { migrateDatabase, openDatabase } from '../src/db/database.ts'
+import { closeDatabase, migrateDatabase, openDatabase } from '../src/db/database.ts'
 import { connectRedis, JobQueue } from '../src/jobs/queue.ts'
 import { importReviews } from '../src/services/import-reviews.ts'
 
 const [file, dbFile, redisUrl, prefix] = process.argv.slice(2) as [string, string, string, string]
 const db = openDatabase(dbFile)
-migrateDatabase(db)
+await migrateDatabase(db)
 const redis = connectRedis(redisUrl)
 const queue = new JobQueue(redis, prefix)
 const started = performance.now()
@@ -23,4 +23,5 @@ const seconds = (performance.now() - started) / 1000
 await queue.queue.obliterate({ force: true })
 await queue.close()
 await redis.quit()
+await closeDatabase(db)
 console.log(JSON.stringify({ rows: result.rowsInserted, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }))

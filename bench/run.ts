@@ -13,7 +13,7 @@ import { loadPublicAssets } from '../src/api/assets.ts'
 import { precompress } from '../src/api/feed-cache.ts'
 import { redisAnswers, startPrivateRedis } from '../src/cli/private-redis.ts'
 import { config } from '../src/config.ts'
-import { migrateDatabase, openDatabase } from '../src/db/database.ts'
+import { closeDatabase, migrateDatabase, openDatabase } from '../src/db/database.ts'
 import { loadFeed } from '../src/db/stores/feeds.ts'
 import { ReviewStore } from '../src/db/stores/reviews.ts'
 import { chiropracticPack } from '../src/domain/themes/default-pack.ts'
@@ -72,11 +72,12 @@ async function stop(child: ChildProcess): Promise<void> {
 async function measurePipeline(redisUrl: string) {
   const dbFile = join(dir, 'pipeline.db')
   const db = openDatabase(dbFile)
-  migrateDatabase(db)
+  await migrateDatabase(db)
   const csv = join(dir, 'pipeline.csv')
   await writeSyntheticCsv(csv, { count: REVIEWS, seed: SEED })
 
-  const env = { ...process.env, PLAUDIT_DATABASE_FILE: dbFile, REDIS_URL: redisUrl, PLAUDIT_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' }
+  // DATABASE_URL too: one set in the shell would otherwise point the workers at another database.
+  const env = { ...process.env, DATABASE_URL: `file:${dbFile}`, PLAUDIT_DATABASE_FILE: dbFile, REDIS_URL: redisUrl, PLAUDIT_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' }
   const workers = [0, 1].map(() => spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'ignore', 'pipe'] }))
   await Promise.all(workers.map((w) => waitForLine(w, /"msg":"worker ready"/, 'stderr')))
 
@@ -94,7 +95,7 @@ async function measurePipeline(redisUrl: string) {
     },
   })
   const imported = performance.now()
-  while (store.countUnanalyzed('bench') > 0) await new Promise((r) => setTimeout(r, 10))
+  while ((await store.countUnanalyzed('bench')) > 0) await new Promise((r) => setTimeout(r, 10))
   const finished = performance.now()
 
   await Promise.all(workers.map(stop))
@@ -146,8 +147,17 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
   return result.requests.average
 }
 
+async function readFeed(dbFile: string, slug: string) {
+  const db = openDatabase(dbFile)
+  try {
+    return await loadFeed(db, slug)
+  } finally {
+    await closeDatabase(db)
+  }
+}
+
 async function measureFeed(dbFile: string, redisUrl: string) {
-  const feed = loadFeed(openDatabase(dbFile), 'home')
+  const feed = await readFeed(dbFile, 'home')
   if (!feed) throw new Error('bench: no feed was published')
   const bodyFile = join(dir, 'feed.json')
   writeFileSync(bodyFile, feed.body)
@@ -207,7 +217,7 @@ async function measureImportMemory(redisUrl: string) {
 async function measureGoogleSync(redisUrl: string) {
   const fake = await new FakeGoogle().start()
   const db = openDatabase(join(dir, 'google.db'))
-  migrateDatabase(db)
+  await migrateDatabase(db)
   const redis = connectRedis(redisUrl)
   try {
     let now = new Date('2026-11-25T09:00:00Z')
@@ -220,7 +230,7 @@ async function measureGoogleSync(redisUrl: string) {
       enqueueAnalysis: async () => {},
       announceFeed: async () => {},
     }
-    const { locationId } = addLocationWithRefreshToken(deps, { googleName: LOCATION, refreshToken: REFRESH_TOKEN })
+    const { locationId } = await addLocationWithRefreshToken(deps, { googleName: LOCATION, refreshToken: REFRESH_TOKEN })
     await syncGoogleLocation(deps, { locationId, full: false })
     now = new Date(now.getTime() + 30 * 60_000)
     let before = fake.count()
@@ -233,7 +243,7 @@ async function measureGoogleSync(redisUrl: string) {
   } finally {
     await redis.quit()
     await fake.stop()
-    db.$client.close()
+    await closeDatabase(db)
   }
 }
 
@@ -249,8 +259,8 @@ async function main() {
   try {
     log(`pipeline: ${REVIEWS} synthetic reviews (seed ${SEED}) → import → queue → 2 worker processes → SQLite`)
     const pipeline = await measurePipeline(redisUrl)
-    curateDemoCollections(pipeline.db, 'bench', 'bench', new Date('2026-01-01T00:00:00Z'))
-    publishFeed(pipeline.db, 'home', new Date('2026-01-01T00:00:00Z'))
+    await curateDemoCollections(pipeline.db, 'bench', 'bench', new Date('2026-01-01T00:00:00Z'))
+    await publishFeed(pipeline.db, 'home', new Date('2026-01-01T00:00:00Z'))
     log('tagging alone, one core')
     const tagging = measureTagging()
     log('tagging with the learned classifier, one core')
@@ -260,7 +270,7 @@ async function main() {
     // The bytes the server sends, compressed at start-up exactly as served.
     const widget = loadPublicAssets().get('/widget.js')!
     const widgetGzipBytes = widget.gzip.length
-    const feedCompressed = precompress(Buffer.from(loadFeed(openDatabase(pipeline.dbFile), 'home')!.body))
+    const feedCompressed = precompress(Buffer.from((await readFeed(pipeline.dbFile, 'home'))!.body))
     const searchReviews = Number(options['search-reviews'])
 
     log(`curation search: ${searchReviews} synthetic reviews, tagged; FTS5 words, theme, polarity, stars, dates, source`)
@@ -274,7 +284,7 @@ async function main() {
     // issue 8: dashboard reads over 1M reviews and 5 years (rollups seeded directly: see bench/dashboard.ts)
     const DASHBOARD_REVIEWS = Number(options['dashboard-reviews'])
     log(`dashboard: rollups of ${DASHBOARD_REVIEWS} simulated reviews over 5 years, p95 of 200 reads`)
-    const dashboard = measureDashboard(join(dir, 'dashboard.db'), { reviews: DASHBOARD_REVIEWS, seed: SEED })
+    const dashboard = await measureDashboard(join(dir, 'dashboard.db'), { reviews: DASHBOARD_REVIEWS, seed: SEED })
     log('Google sync against the fake server: requests for an unchanged location and a 3-page full sync')
     const google = await measureGoogleSync(redisUrl)
     const figures = {

@@ -30,7 +30,7 @@ export interface AppDependencies {
   themeIds: string[]
   /** Theme ids with the labels the owner reads (issue 8); defaults to the ids themselves. */
   themeLabels?: Array<{ id: string; label: string }>
-  locationIds: () => string[]
+  locationIds: () => Promise<string[]>
   now: () => Date
   republish: (slug: string) => Promise<void>
   /** JSON-LD AggregateRating on the all-reviews page (off by default: see all-reviews.ts). */
@@ -73,9 +73,9 @@ export function createApp(deps: AppDependencies): express.Express {
     themes: deps.themeLabels ?? deps.themeIds.map((id) => ({ id, label: id })),
     now: deps.now,
     // Owners and marketing signed in (or with a scoped key) read it anywhere; the demo reads it on loopback.
-    requireRead: requireLocalOrAdminKey(deps.adminApiKey, (req) => {
+    requireRead: requireLocalOrAdminKey(deps.adminApiKey, async (req) => {
       try {
-        return authenticate({ db: deps.db, adminApiKey: deps.adminApiKey, now: deps.now }, req) !== null
+        return (await authenticate({ db: deps.db, adminApiKey: deps.adminApiKey, now: deps.now }, req)) !== null
       } catch {
         return false
       }
@@ -96,9 +96,9 @@ export function createApp(deps: AppDependencies): express.Express {
     backfillProgress: async (id) => (await jobQueue().queue.getJob(backfillJobId(id)))?.progress ?? null,
   }))
   if (deps.google) {
-    const sessionRole = (req: express.Request) => {
+    const sessionRole = async (req: express.Request) => {
       const token = readCookie(req, SESSION_COOKIE)
-      return token ? (principalForSession(deps.db, token, deps.now())?.role ?? null) : null
+      return token ? ((await principalForSession(deps.db, token, deps.now()))?.role ?? null) : null
     }
     app.use('/app/settings', requireOwnerPage(deps.adminApiKey, sessionRole), settingsRoutes(deps.google))
   }

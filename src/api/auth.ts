@@ -32,10 +32,14 @@ const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip']
  * callers with the admin API key. A request that came through a proxy carries forwarding headers
  * and is not trusted as local, even though the proxy itself connects from loopback.
  */
-export function requireLocalOrAdminKey(adminApiKey: string | undefined, signedIn: (req: Request) => boolean = () => false): RequestHandler {
+export function requireLocalOrAdminKey(adminApiKey: string | undefined, signedIn: (req: Request) => boolean | Promise<boolean> = () => false): RequestHandler {
   const keyCheck = requireAdminKey(adminApiKey)
-  return (req, res, next) => {
-    if (signedIn(req)) return next()
+  return async (req, res, next) => {
+    try {
+      if (await signedIn(req)) return next()
+    } catch (error) {
+      return next(error)
+    }
     const local = LOOPBACK.has(req.socket.remoteAddress ?? '') && PROXY_HEADERS.every((name) => req.get(name) === undefined)
     if (local) return next()
     if (!adminApiKey) return next(new HttpError(403, 'local_only', 'the dashboard is readable only from this machine until accounts exist; set PLAUDIT_ADMIN_API_KEY to read it with the key'))
@@ -50,10 +54,18 @@ export function requireLocalOrAdminKey(adminApiKey: string | undefined, signedIn
  * requests from this machine. A session's form posts must come from our own origin (the form
  * cannot carry the CSRF header; SameSite=Lax and this Origin check stand in for it).
  */
-export function requireOwnerPage(adminApiKey: string | undefined, sessionRole: (req: Request) => 'owner' | 'marketing' | null = () => null): RequestHandler {
+export function requireOwnerPage(
+  adminApiKey: string | undefined,
+  sessionRole: (req: Request) => 'owner' | 'marketing' | null | Promise<'owner' | 'marketing' | null> = () => null,
+): RequestHandler {
   const expected = adminApiKey ? digest(adminApiKey) : null
-  return (req, res, next) => {
-    const role = sessionRole(req)
+  return async (req, res, next) => {
+    let role: 'owner' | 'marketing' | null
+    try {
+      role = await sessionRole(req)
+    } catch (error) {
+      return next(error)
+    }
     if (role === 'marketing') return next(new HttpError(403, 'forbidden', 'connections are managed by an owner'))
     if (role === 'owner') {
       const origin = req.get('origin')

@@ -26,22 +26,34 @@ export function precompress(body: Buffer): { gzip: Buffer; brotli: Buffer } {
 
 /**
  * The public feeds as ready bytes in memory, compressed once when they change. The request path
- * reads only this map; the database is read when a feed is announced as rebuilt.
+ * reads only this map, synchronously; the database is read (asynchronously) when a feed is
+ * announced as rebuilt, and the request path keeps serving the previous bytes until it is read.
  */
 export class FeedCache extends EventEmitter<{ reloaded: [slug: string] }> {
   private readonly feeds = new Map<string, CachedFeed>()
   /** Renderings of a feed (HTML fragment, iframe page) made on first request, dropped when it changes. */
   private readonly renderings = new Map<string, Map<string, CachedFeed>>()
+  /** Bumped by every put and reload of a slug: a read that finishes after a newer one started is stale. */
+  private readonly versions = new Map<string, number>()
+  /** The version each slug's latest reload started at. */
+  private readonly latestReload = new Map<string, number>()
 
   constructor(private readonly db: Db) {
     super()
   }
 
-  loadAll(): void {
-    for (const feed of loadAllFeeds(this.db)) this.feeds.set(feed.slug, toCached(feed))
+  async loadAll(): Promise<void> {
+    for (const feed of await loadAllFeeds(this.db)) this.feeds.set(feed.slug, toCached(feed))
+  }
+
+  private bump(slug: string): number {
+    const version = (this.versions.get(slug) ?? 0) + 1
+    this.versions.set(slug, version)
+    return version
   }
 
   put(feed: StoredFeed): void {
+    this.bump(feed.slug)
     this.feeds.set(feed.slug, toCached(feed))
     this.renderings.delete(feed.slug)
   }
@@ -64,8 +76,17 @@ export class FeedCache extends EventEmitter<{ reloaded: [slug: string] }> {
   }
 
   /** Reads the feed a worker (or another API process) has just rebuilt. */
-  reload(slug: string): void {
-    const feed = loadFeed(this.db, slug)
+  async reload(slug: string): Promise<void> {
+    const version = this.bump(slug)
+    this.latestReload.set(slug, version)
+    const feed = await loadFeed(this.db, slug)
+    if (this.versions.get(slug) !== version) {
+      // Two announcements of one feed can be read out of order: only the latest read is kept, so
+      // older bytes never replace newer ones. A reload started later will announce itself; after
+      // a put (this process rebuilt it), the cache already holds the newest bytes.
+      if (this.latestReload.get(slug) === version) this.emit('reloaded', slug)
+      return
+    }
     if (feed) this.put(feed)
     else this.feeds.delete(slug)
     this.renderings.delete(slug)

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { z } from 'zod'
 import { ForbiddenError, NotFoundError, RuleViolationError, TooManyAttemptsError, UnauthenticatedError } from '../services/errors.ts'
 import type { Logger } from '../logging.ts'
+import { isDatabaseUnavailable } from '../db/database.ts'
 
 /** An error with the HTTP status and a message safe to show the caller. */
 export class HttpError extends Error {
@@ -82,7 +83,9 @@ export function errorHandler(logger: Logger) {
       res.status(bodyError.status ?? 400).json({ error: 'invalid_body', message: bodyError.message })
       return
     }
-    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+    // Busy (SQLite's write lock held past the busy timeout) or unreachable (PostgreSQL down, pool
+    // exhausted): the request may succeed shortly, so say when to retry rather than fail it.
+    if (isDatabaseUnavailable(error)) {
       res.status(503).set('retry-after', '2').json({ error: 'busy', message: 'the database is busy; retry shortly' })
       return
     }

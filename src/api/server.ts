@@ -12,6 +12,9 @@ import { FeedCache } from './feed-cache.ts'
 import { DEFAULT_LOGIN_LIMITS, redisLoginLimiter, type LoginLimits } from './login-limiter.ts'
 import { createPublicHandler } from './public-handler.ts'
 
+const RELOAD_ATTEMPTS = 5
+const RELOAD_RETRY_MS = 1000
+
 export interface ApiServerOptions {
   db: Db
   redis: Redis
@@ -49,11 +52,26 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const { db, redis, logger } = options
   const channel = feedChannel(options.prefix)
   const feeds = new FeedCache(db)
-  feeds.loadAll()
+  await feeds.loadAll()
 
+  /** Until a rebuilt feed is read, this process serves the previous bytes: a failed read is tried again. */
+  let closed = false
+  const retries = new Set<NodeJS.Timeout>()
+  const reload = (slug: string, attempt = 1): void => {
+    feeds.reload(slug).catch((error: Error) => {
+      if (closed) return
+      logger.warn({ err: error.message, slug, attempt }, 'could not read a rebuilt feed')
+      if (attempt >= RELOAD_ATTEMPTS) return
+      const timer = setTimeout(() => {
+        retries.delete(timer)
+        reload(slug, attempt + 1)
+      }, RELOAD_RETRY_MS * attempt)
+      retries.add(timer)
+    })
+  }
   const subscriber = redis.duplicate()
   subscriber.on('error', (error) => logger.warn({ err: error.message }, 'feed subscription error'))
-  subscriber.on('message', (_channel: string, slug: string) => feeds.reload(slug))
+  subscriber.on('message', (_channel: string, slug: string) => reload(slug))
   // The API serves its feeds without Redis; ioredis subscribes again whenever it reconnects.
   const subscribed = subscriber.subscribe(channel).then(
     () => undefined,
@@ -61,7 +79,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   )
 
   const republish = async (slug: string) => {
-    const feed = publishFeed(db, slug, options.now())
+    const feed = await publishFeed(db, slug, options.now())
     if (!feed) return
     feeds.put(feed)
     await redis.publish(channel, slug)
@@ -74,7 +92,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     adminApiKey: options.adminApiKey,
     themeIds: options.themeIds,
     ...(options.themeLabels && { themeLabels: options.themeLabels }),
-    locationIds: () => listLocationIds(db),
+    locationIds: async () => listLocationIds(db),
     now: options.now,
     republish,
     ratingStructuredData: options.ratingStructuredData,
@@ -102,6 +120,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     feeds,
     subscribed,
     close: async () => {
+      closed = true
+      for (const timer of retries) clearTimeout(timer)
       server.closeIdleConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       subscriber.disconnect()

@@ -38,17 +38,17 @@ export function bearerToken(req: Request): string | null {
  * must echo its CSRF token on every state-changing request; keys travel in a header a cross-site
  * form cannot set, so they need none.
  */
-export function authenticate(settings: AuthSettings, req: Request): Principal | null {
+export async function authenticate(settings: AuthSettings, req: Request): Promise<Principal | null> {
   const key = bearerToken(req)
   if (key !== null) {
     if (settings.adminApiKey && sameSecret(key, settings.adminApiKey)) return { role: 'owner', actor: 'admin-api-key', userId: null, csrfToken: null }
-    const principal = principalForApiKey(settings.db, key)
+    const principal = await principalForApiKey(settings.db, key)
     if (!principal) throw new HttpError(401, 'unauthorized', 'that API key is unknown or revoked')
     return principal
   }
   const token = readCookie(req, SESSION_COOKIE)
   if (!token) return null
-  const principal = principalForSession(settings.db, token, settings.now())
+  const principal = await principalForSession(settings.db, token, settings.now())
   if (!principal) return null
   if (!SAFE_METHODS.has(req.method)) {
     const given = req.get(CSRF_HEADER) ?? ''
@@ -66,9 +66,9 @@ export function principalOf(res: Response): Principal {
 /** `requireRole('marketing')` admits marketing and owners; `requireRole('owner')` only owners. */
 export function roleGuard(settings: AuthSettings) {
   return (needed: Role): RequestHandler =>
-    (req, res, next) => {
+    async (req, res, next) => {
       try {
-        const principal = authenticate(settings, req)
+        const principal = await authenticate(settings, req)
         if (!principal) return next(new HttpError(401, 'unauthorized', 'sign in, or send an API key (Authorization: Bearer <key>)'))
         if (!satisfies(principal.role, needed)) return next(new HttpError(403, 'forbidden', `this needs the ${needed} role; you are ${principal.role}`))
         res.locals.principal = principal

@@ -3,7 +3,7 @@ import { startApiServer } from '../api/server.ts'
 import { chiropracticPack } from '../domain/themes/default-pack.ts'
 import { createTagger } from '../domain/themes/tagger.ts'
 import { backupDatabase, restoreDatabase } from '../db/backup.ts'
-import { closeDatabase, migrateDatabase, openDatabase } from '../db/database.ts'
+import { closeDatabase, isPostgresUrl, migrateDatabase, openDatabase } from '../db/database.ts'
 import { config } from '../config.ts'
 import { runWorker } from '../workers/run.ts'
 import { JobQueue } from '../jobs/queue.ts'
@@ -23,7 +23,7 @@ import { exportPractice } from '../services/export-practice.ts'
 import { runExport } from './commands/export.ts'
 import { runUsersAdd } from './commands/users.ts'
 import { labelledExamplesFromCorrections } from '../services/moderation.ts'
-import { closeRuntime, onShutdown, openRedis, openRuntime, systemClock } from './runtime.ts'
+import { closeRuntime, onShutdown, openConfiguredDatabase, openRedis, openRuntime, systemClock } from './runtime.ts'
 
 const program = new Command()
 program.name('plaudit').description('Reviews in sync, themes tagged, verified testimonials served.')
@@ -31,11 +31,15 @@ program.name('plaudit').description('Reviews in sync, themes tagged, verified te
 program
   .command('migrate')
   .description('apply the database migrations')
-  .action(() => {
-    const db = openDatabase(config().databaseFile)
-    migrateDatabase(db)
-    closeDatabase(db)
-    console.log(`migrated ${config().databaseFile}`)
+  .action(async () => {
+    const db = openConfiguredDatabase()
+    try {
+      await migrateDatabase(db)
+    } finally {
+      await closeDatabase(db)
+    }
+    // Which database, never its credentials.
+    console.log(`migrated ${db.description}`)
   })
 
 program
@@ -44,22 +48,22 @@ program
   .argument('<file>', 'columns: id, source, author, rating, text, created_at, url')
   .requiredOption('--location <id>', 'the location the reviews belong to')
   .action(async (file: string, options: { location: string }) => {
-    const runtime = openRuntime()
+    const runtime = await openRuntime()
     try {
       const result = await runImport(runtime, file, options.location, (line) => process.stderr.write(`\r${line}`))
       process.stderr.write('\n')
       console.log(describeImport(result))
       process.exitCode = result.rowsRejected > 0 ? 2 : 0
     } finally {
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     }
   })
 
 program
   .command('worker')
   .description('run queue workers until SIGTERM (the current job finishes first)')
-  .action(() => {
-    const runtime = openRuntime()
+  .action(async () => {
+    const runtime = await openRuntime()
     const redis = openRedis(runtime)
     const worker = runWorker({
       db: runtime.db,
@@ -80,7 +84,7 @@ program
       await worker.close()
       await scheduler.close()
       await redis.quit()
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     })
   })
 
@@ -88,7 +92,7 @@ program
   .command('serve')
   .description('serve the API, the public feeds and the widget')
   .action(async () => {
-    const runtime = openRuntime()
+    const runtime = await openRuntime()
     const redis = openRedis(runtime)
     const queue = new JobQueue(redis, runtime.config.queuePrefix)
     const api = await startApiServer({
@@ -113,7 +117,7 @@ program
       await api.close()
       await queue.close()
       await redis.quit()
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     })
   })
 
@@ -127,12 +131,13 @@ program
   .description('write a consistent copy of the database while it is in use')
   .argument('<file>', 'where to write the copy')
   .action(async (file: string) => {
-    const db = openDatabase(config().databaseFile)
+    // On PostgreSQL backupDatabase refuses with a BackupError naming pg_dump: printed, exit 1 (below).
+    const db = openConfiguredDatabase()
     try {
       const { pages } = await backupDatabase(db, file)
       console.log(`backed up ${config().databaseFile} to ${file} (${pages} pages)`)
     } finally {
-      closeDatabase(db)
+      await closeDatabase(db)
     }
   })
 
@@ -141,11 +146,23 @@ program
   .description('replace the database with a backup (stop the API and workers first); the old file is kept as <file>.before-restore')
   .argument('<file>', 'a file written by plaudit backup')
   .action(async (file: string) => {
-    const { reviews } = await restoreDatabase(file, config().databaseFile)
-    const db = openDatabase(config().databaseFile)
-    migrateDatabase(db)
-    closeDatabase(db)
-    console.log(`restored ${config().databaseFile} from ${file}: ${reviews} reviews`)
+    const cfg = config()
+    if (isPostgresUrl(cfg.databaseUrl)) {
+      // A PostgreSQL database is restored by PostgreSQL's own tools, from a pg_dump archive.
+      process.stderr.write(
+        `plaudit: restore replaces a SQLite file; DATABASE_URL is PostgreSQL. Stop the API and workers, then run:\n  pg_restore --clean --if-exists --dbname "$DATABASE_URL" ${file}\n`,
+      )
+      process.exitCode = 1
+      return
+    }
+    const { reviews } = await restoreDatabase(file, cfg.databaseFile)
+    const db = openDatabase(cfg.databaseFile, { busyTimeoutMs: cfg.databaseBusyMs })
+    try {
+      await migrateDatabase(db)
+    } finally {
+      await closeDatabase(db)
+    }
+    console.log(`restored ${cfg.databaseFile} from ${file}: ${reviews} reviews`)
   })
 
 program
@@ -175,13 +192,13 @@ program
     let pack = SHIPPED_PACKS.find((p) => p.id === options.pack)
     let corrections: TrainingExample[] = []
     if (options.db === true) {
-      const runtime = openRuntime()
+      const runtime = await openRuntime()
       try {
-        ensureShippedPacks(runtime.db, new Date())
-        pack = getPack(runtime.db, options.pack)
-        corrections = correctionExamples(correctionsFor(runtime.db, pack.id))
+        await ensureShippedPacks(runtime.db, new Date())
+        pack = await getPack(runtime.db, options.pack)
+        corrections = correctionExamples(await correctionsFor(runtime.db, pack.id))
       } finally {
-        closeRuntime(runtime)
+        await closeRuntime(runtime)
       }
     }
     if (pack === undefined) throw new Error(`no shipped theme pack "${options.pack}" (use --db for a stored one)`)
@@ -197,13 +214,13 @@ program
   .description('dashboard rollup tables')
   .command('rebuild')
   .description('recompute the dashboard rollups from the reviews; reports rows the incremental updates had differently')
-  .action(() => {
-    const db = openDatabase(config().databaseFile)
+  .action(async () => {
+    const db = openConfiguredDatabase()
     try {
-      migrateDatabase(db)
-      console.log(JSON.stringify(rebuildDashboardRollups(db)))
+      await migrateDatabase(db)
+      console.log(JSON.stringify(await rebuildDashboardRollups(db)))
     } finally {
-      closeDatabase(db)
+      await closeDatabase(db)
     }
   })
 
@@ -212,13 +229,13 @@ program
   .description("the whole practice's data as one JSON document (reviews, revisions, themes, testimonials, collections, imports, audit log)")
   .option('--out <file>', 'write to a file instead of standard output')
   .action(async (options: { out?: string }) => {
-    const db = openDatabase(config().databaseFile)
+    const db = openConfiguredDatabase()
     try {
-      migrateDatabase(db)
+      await migrateDatabase(db)
       const counts = await runExport((out) => exportPractice(db, out, systemClock()), options.out)
       process.stderr.write(`exported ${Object.entries(counts).map(([table, n]) => `${table} ${n}`).join(', ')}\n`)
     } finally {
-      closeDatabase(db)
+      await closeDatabase(db)
     }
   })
 
@@ -237,73 +254,73 @@ usersCommand
 program
   .command('corrections')
   .description("the curators' theme verdicts as labelled JSON lines (the clinic-dev.jsonl format), for `plaudit eval`")
-  .action(() => {
-    const runtime = openRuntime()
+  .action(async () => {
+    const runtime = await openRuntime()
     try {
-      for (const example of labelledExamplesFromCorrections(runtime.db)) process.stdout.write(`${JSON.stringify(example)}\n`)
+      for (const example of await labelledExamplesFromCorrections(runtime.db)) process.stdout.write(`${JSON.stringify(example)}\n`)
     } finally {
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     }
   })
 
 // ---- theme packs (issue 5) ----
 const themes = program.command('themes').description('theme packs: list, export, import, retrain, re-tag')
 
-themes.command('list').description('the stored packs; * marks the active one').action(() => {
-  const runtime = openRuntime()
+themes.command('list').description('the stored packs; * marks the active one').action(async () => {
+  const runtime = await openRuntime()
   try {
-    console.log(listThemePacks(runtime))
+    console.log(await listThemePacks(runtime))
   } finally {
-    closeRuntime(runtime)
+    await closeRuntime(runtime)
   }
 })
 
 themes.command('export').description('write a pack as JSON').argument('<id>').argument('[file]', 'output file (default: standard output)')
-  .action((id: string, file: string | undefined) => {
-    const runtime = openRuntime()
+  .action(async (id: string, file: string | undefined) => {
+    const runtime = await openRuntime()
     try {
-      const json = exportThemePack(runtime, id, file)
+      const json = await exportThemePack(runtime, id, file)
       if (file === undefined || file === '-') process.stdout.write(json)
     } finally {
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     }
   })
 
 themes.command('import').description('save a JSON pack as its next version; the active pack\'s reviews are re-tagged')
   .argument('<file>').option('--wait', 'draw the re-tagging progress until it finishes (needs a running worker)')
   .action(async (file: string, options: { wait?: boolean }) => {
-    const runtime = openRuntime()
+    const runtime = await openRuntime()
     try {
       const result = await importThemePack(runtime, file, (line) => process.stderr.write(`\r${line}`), options.wait === true)
       if (options.wait === true && result.backfill !== null) process.stderr.write('\n')
       console.log(result.message)
     } finally {
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     }
   })
 
 themes.command('retrain').description('rebuild a pack\'s classifier from its examples and curators\' corrections')
   .option('--pack <id>', 'default: the active pack')
-  .action((options: { pack?: string }) => {
-    const runtime = openRuntime()
+  .action(async (options: { pack?: string }) => {
+    const runtime = await openRuntime()
     try {
-      const s = retrainThemePack(runtime, options.pack)
+      const s = await retrainThemePack(runtime, options.pack)
       console.log(`retrained ${s.packId} v${s.packVersion} on ${s.examples} examples and ${s.corrections} corrections; classifier active for: ${s.learnedThemes.join(', ') || 'no theme yet'}`)
     } finally {
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     }
   })
 
 themes.command('backfill').description('re-tag every review with the active pack (resumes an interrupted run)')
   .option('--wait', 'draw the progress until it finishes (needs a running worker)')
   .action(async (options: { wait?: boolean }) => {
-    const runtime = openRuntime()
+    const runtime = await openRuntime()
     try {
       const b = await startBackfill(runtime, (line) => process.stderr.write(`\r${line}`), options.wait === true)
       if (options.wait === true) process.stderr.write('\n')
       console.log(`${b.id}: ${b.status}, ${b.done}/${b.total} reviews`)
     } finally {
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     }
   })
 
@@ -315,11 +332,11 @@ googleCommand
   .description('connect a Google account (OAuth in a browser, answer received on 127.0.0.1) and pick locations to sync')
   .option('--port <port>', 'loopback port for Google to send the owner back to (0: any free port)', '0')
   .action(async (options: { port: string }) => {
-    const runtime = openRuntime()
+    const runtime = await openRuntime()
     try {
       await runGoogleConnect(runtime, options)
     } finally {
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     }
   })
 
@@ -330,11 +347,11 @@ googleCommand
   .requiredOption('--refresh-token-file <file>', 'a file holding only the refresh token (stored encrypted, never in plaintext)')
   .option('--id <locationId>', 'Plaudit location id (default: google-{location})')
   .action(async (options: { location: string; refreshTokenFile: string; id?: string }) => {
-    const runtime = openRuntime()
+    const runtime = await openRuntime()
     try {
       await runGoogleAddLocation(runtime, options)
     } finally {
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     }
   })
 
@@ -343,14 +360,14 @@ googleCommand
   .description('show a location known only by its Place id with up to 5 Google reviews fetched at display time (never stored)')
   .requiredOption('--location <id>', 'Plaudit location id')
   .requiredOption('--place-id <placeId>', 'the Google Place id')
-  .action((options: { location: string; placeId: string }) => {
-    const runtime = openRuntime()
+  .action(async (options: { location: string; placeId: string }) => {
+    const runtime = await openRuntime()
     try {
-      ensureLocation(runtime.db, { id: options.location, name: options.location })
-      setPlaceLocation(runtime.db, options.location, options.placeId)
+      await ensureLocation(runtime.db, { id: options.location, name: options.location })
+      await setPlaceLocation(runtime.db, options.location, options.placeId)
       console.log(`${options.location}: Places fallback at /api/public/v1/locations/${options.location}/google-reviews`)
     } finally {
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     }
   })
 
@@ -360,11 +377,11 @@ googleCommand
   .requiredOption('--location <id>', 'Plaudit location id, or accounts/{a}/locations/{l}')
   .option('--full', 'walk every page and mark reviews gone from Google as removed', false)
   .action(async (options: { location: string; full: boolean }) => {
-    const runtime = openRuntime()
+    const runtime = await openRuntime()
     try {
       console.log(JSON.stringify(await runGoogleSync(runtime, options)))
     } finally {
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
     }
   })
 

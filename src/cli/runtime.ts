@@ -19,27 +19,33 @@ export interface Runtime {
   tokenCipher: TokenCipher | null
 }
 
-/** Opens what every long-running command needs; migrations run first so no process sees an old schema. */
-export function openRuntime(overrides: Partial<Config> = {}): Runtime {
-  const cfg = { ...config(), ...overrides }
-  const logger = createLogger(cfg.logLevel)
-  const db = openDatabase(cfg.databaseFile, { busyTimeoutMs: cfg.databaseBusyMs })
-  migrateDatabase(db)
-  // The active theme pack as stored (the shipped packs are saved on first use); the analyzer
-  // follows later versions and retrained models by itself.
-  let tokenCipher: TokenCipher | null
-  try {
-    // A missing or wrong key is a start-up error: tokens are never read or written as plaintext.
-    tokenCipher = openTokenCipher(db, cfg.google.tokenKey)
-  } catch (error) {
-    closeDatabase(db)
-    throw error
-  }
-  return { config: cfg, logger, db, analyzer: createStoredAnalyzer(db, systemClock), tokenCipher }
+/** The database this process works on: DATABASE_URL (PostgreSQL or a SQLite file), else PLAUDIT_DATABASE_FILE. */
+export function openConfiguredDatabase(cfg: Config = config()): Db {
+  return openDatabase(cfg.databaseUrl, { busyTimeoutMs: cfg.databaseBusyMs, poolSize: cfg.databasePoolSize })
 }
 
-export function closeRuntime(runtime: Runtime): void {
-  closeDatabase(runtime.db)
+/** Opens what every long-running command needs; migrations run first so no process sees an old schema. */
+export async function openRuntime(overrides: Partial<Config> = {}): Promise<Runtime> {
+  const cfg = { ...config(), ...overrides }
+  const logger = createLogger(cfg.logLevel)
+  const db = openConfiguredDatabase(cfg)
+  // A start-up that fails closes the database again: an open PostgreSQL pool would keep the process alive.
+  try {
+    await migrateDatabase(db)
+    // A missing or wrong key is a start-up error: tokens are never read or written as plaintext.
+    const tokenCipher = await openTokenCipher(db, cfg.google.tokenKey)
+    // The active theme pack as stored (the shipped packs are saved on first use); the analyzer
+    // follows later versions and retrained models by itself.
+    const analyzer = await createStoredAnalyzer(db, systemClock)
+    return { config: cfg, logger, db, analyzer, tokenCipher }
+  } catch (error) {
+    await closeDatabase(db).catch(() => {})
+    throw error
+  }
+}
+
+export async function closeRuntime(runtime: Runtime): Promise<void> {
+  await closeDatabase(runtime.db)
 }
 
 export function openRedis(runtime: Runtime): Redis {

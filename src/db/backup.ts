@@ -9,13 +9,22 @@ export class BackupError extends Error {
 
 /**
  * Copies the live database to a file with SQLite's online backup API: readers and the writer go
- * on while it runs, and the copy is one consistent snapshot (WAL included).
+ * on while it runs, and the copy is one consistent snapshot (WAL included). PostgreSQL has its own
+ * tools for this (a consistent dump while the services run), so there the error says which to use.
  */
 export async function backupDatabase(db: Db, destination: string): Promise<{ pages: number }> {
+  if (db.sqlite === null) {
+    throw new BackupError(
+      `plaudit backup copies a SQLite database; this one is PostgreSQL (${db.description}). Back it up with pg_dump:\n` +
+        `  pg_dump --format=custom --file ${destination} "$DATABASE_URL"\n` +
+        `and restore it with:\n` +
+        `  pg_restore --clean --if-exists --dbname "$DATABASE_URL" ${destination}`,
+    )
+  }
   mkdirSync(dirname(resolve(destination)), { recursive: true })
   const partial = `${destination}.partial`
   rmSync(partial, { force: true })
-  const result = await db.$client.backup(partial)
+  const result = await db.sqlite.backup(partial)
   renameSync(partial, destination)
   return { pages: result.totalPages }
 }

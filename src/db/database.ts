@@ -48,7 +48,7 @@ export interface Db extends SqlRunner {
 }
 
 export interface OpenOptions {
-  /** SQLite: how long a writer waits for another process's write lock before SQLITE_BUSY. */
+  /** How long a write waits for another process's lock: SQLite busy_timeout, PostgreSQL lock_timeout. */
   busyTimeoutMs?: number
   /** PostgreSQL: connections per process. */
   poolSize?: number
@@ -118,7 +118,11 @@ class SqliteDb implements Db {
   private readonly drizzle: BetterSQLite3Database
   private readonly dialectRenderer = new SQLiteSyncDialect()
   private readonly statements = new Map<string, Sqlite.Statement>()
-  /** Resolves when the open transaction ends; other queries of this process wait for it. */
+  /**
+   * Resolves when the open transaction ends; other queries of this process wait for it. Callers check
+   * it in a loop right before running, with no await in between: otherwise a query could slip into
+   * a transaction that began while it waited.
+   */
   private inTransaction: Promise<void> | null = null
 
   constructor(file: string, options: OpenOptions) {
@@ -161,27 +165,23 @@ class SqliteDb implements Db {
     },
   }
 
-  private async outsideTransactions(): Promise<void> {
-    while (this.inTransaction) await this.inTransaction
-  }
-
   async all<T extends object = Row>(query: SQL): Promise<T[]> {
-    if (this.inTransaction) await this.outsideTransactions()
+    while (this.inTransaction) await this.inTransaction
     return this.runner.all<T>(query)
   }
 
   async get<T extends object = Row>(query: SQL): Promise<T | undefined> {
-    if (this.inTransaction) await this.outsideTransactions()
+    while (this.inTransaction) await this.inTransaction
     return this.runner.get<T>(query)
   }
 
   async run(query: SQL): Promise<number> {
-    if (this.inTransaction) await this.outsideTransactions()
+    while (this.inTransaction) await this.inTransaction
     return this.runner.run(query)
   }
 
   async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
-    await this.outsideTransactions()
+    while (this.inTransaction) await this.inTransaction
     let end!: () => void
     this.inTransaction = new Promise((resolve) => (end = resolve))
     try {
@@ -251,7 +251,15 @@ class PostgresDb implements Db {
     const parsed = new URL(url)
     this.description = `postgres://${parsed.host}${parsed.pathname}`
     this.schema = searchPathOf(url)
-    this.pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes, connectionTimeoutMillis: 5000 })
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      types: pgTypes,
+      connectionTimeoutMillis: 5000,
+      // The counterpart of SQLite's busy_timeout: a statement waits this long for a row or table lock,
+      // then fails with lock_not_available (API 503, job retried with backoff).
+      lock_timeout: Math.trunc(options.busyTimeoutMs ?? 5000),
+    })
     // An idle connection dropped by the server (restart, failover) must not crash the process.
     this.pool.on('error', () => {})
     this.runner = this.runnerOn(this.pool)

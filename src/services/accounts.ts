@@ -46,18 +46,18 @@ export async function addUser(db: Db, params: { email: string; role: Role; passw
   const email = normalizeEmail(params.email)
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new RuleViolationError(`email: not an e-mail address (got ${JSON.stringify(params.email)})`)
   if (params.password.length < MIN_PASSWORD_LENGTH) throw new RuleViolationError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  if (findUserByEmail(db, email)) throw new RuleViolationError(`a user with e-mail ${email} already exists`)
-  const user = insertUser(db, { email, role: params.role, passwordHash: await hashPassword(params.password, params.passwordCost), now })
-  recordAudit(db, { at: now, actor, action: 'user.add', subject: user.id, after: { email, role: user.role } })
+  if (await findUserByEmail(db, email)) throw new RuleViolationError(`a user with e-mail ${email} already exists`)
+  const user = await insertUser(db, { email, role: params.role, passwordHash: await hashPassword(params.password, params.passwordCost), now })
+  await recordAudit(db, { at: now, actor, action: 'user.add', subject: user.id, after: { email, role: user.role } })
   return user
 }
 
-export function removeUser(db: Db, id: string, actor: string, now: Date): void {
-  const user = getUser(db, id)
+export async function removeUser(db: Db, id: string, actor: string, now: Date): Promise<void> {
+  const user = await getUser(db, id)
   if (!user) throw new NotFoundError(`user ${id} does not exist`)
-  if (user.role === 'owner' && countOwners(db) === 1) throw new RuleViolationError('the last owner cannot be removed')
-  deleteUser(db, id)
-  recordAudit(db, { at: now, actor, action: 'user.remove', subject: id, before: { email: user.email, role: user.role } })
+  if (user.role === 'owner' && (await countOwners(db)) === 1) throw new RuleViolationError('the last owner cannot be removed')
+  await deleteUser(db, id)
+  await recordAudit(db, { at: now, actor, action: 'user.remove', subject: id, before: { email: user.email, role: user.role } })
 }
 
 export { listUsers }
@@ -90,54 +90,54 @@ export interface NewSession {
 export async function login(db: Db, limiter: LoginLimiter, input: LoginInput, now: Date): Promise<NewSession> {
   const email = normalizeEmail(input.email)
   await limiter.check(email, input.address)
-  const found = findUserByEmail(db, email)
+  const found = await findUserByEmail(db, email)
   const passwordOk = await verifyPassword(input.password, found?.passwordHash ?? DECOY_HASH)
   const totpOk = !found?.totpSecret || (input.totp !== undefined && verifyTotp(found.totpSecret, input.totp, now))
   if (!found || !passwordOk || !totpOk) {
     await limiter.failed(email, input.address)
-    recordAudit(db, { at: now, actor: `address:${input.address}`, action: 'session.login-failed', subject: email })
+    await recordAudit(db, { at: now, actor: `address:${input.address}`, action: 'session.login-failed', subject: email })
     if (found && passwordOk && !totpOk) throw new UnauthenticatedError('a valid one-time code from your authenticator is required')
     throw new UnauthenticatedError('wrong e-mail or password')
   }
   await limiter.succeeded(email, input.address)
-  deleteExpiredSessions(db, now)
+  await deleteExpiredSessions(db, now)
   const token = randomBytes(32).toString('base64url')
   const csrfToken = randomBytes(32).toString('base64url')
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000)
-  insertSession(db, { tokenHash: sha256(token), userId: found.id, csrfToken, now, expiresAt })
-  recordAudit(db, { at: now, actor: `user:${found.email}`, action: 'session.login', subject: found.id })
+  await insertSession(db, { tokenHash: sha256(token), userId: found.id, csrfToken, now, expiresAt })
+  await recordAudit(db, { at: now, actor: `user:${found.email}`, action: 'session.login', subject: found.id })
   const { passwordHash: _p, totpSecret: _t, ...user } = found
   return { token, csrfToken, user, expiresAt }
 }
 
-export function logout(db: Db, token: string, now: Date): void {
-  const session = findSession(db, sha256(token), now)
-  deleteSession(db, sha256(token))
-  if (session) recordAudit(db, { at: now, actor: `user:${session.user.email}`, action: 'session.logout', subject: session.user.id })
+export async function logout(db: Db, token: string, now: Date): Promise<void> {
+  const session = await findSession(db, sha256(token), now)
+  await deleteSession(db, sha256(token))
+  if (session) await recordAudit(db, { at: now, actor: `user:${session.user.email}`, action: 'session.logout', subject: session.user.id })
 }
 
-export function principalForSession(db: Db, token: string, now: Date): Principal | null {
-  const session = findSession(db, sha256(token), now)
+export async function principalForSession(db: Db, token: string, now: Date): Promise<Principal | null> {
+  const session = await findSession(db, sha256(token), now)
   return session ? { role: session.user.role, actor: `user:${session.user.email}`, userId: session.user.id, csrfToken: session.csrfToken } : null
 }
 
-export function principalForApiKey(db: Db, key: string): Principal | null {
-  const record = findActiveApiKey(db, sha256(key))
+export async function principalForApiKey(db: Db, key: string): Promise<Principal | null> {
+  const record = await findActiveApiKey(db, sha256(key))
   return record ? { role: record.scope, actor: `api-key:${record.name}`, userId: null, csrfToken: null } : null
 }
 
 /** The key is returned this once; only its SHA-256 is stored (keys are random, so no salt or stretching is needed). */
-export function createApiKey(db: Db, params: { name: string; scope: Role }, actor: string, now: Date): { key: string; record: ApiKeyRecord } {
+export async function createApiKey(db: Db, params: { name: string; scope: Role }, actor: string, now: Date): Promise<{ key: string; record: ApiKeyRecord }> {
   const key = `plk_${randomBytes(32).toString('base64url')}`
-  const record = insertApiKey(db, { name: params.name, keyHash: sha256(key), scope: params.scope, createdBy: actor, now })
-  recordAudit(db, { at: now, actor, action: 'api-key.create', subject: record.id, after: { name: record.name, scope: record.scope } })
+  const record = await insertApiKey(db, { name: params.name, keyHash: sha256(key), scope: params.scope, createdBy: actor, now })
+  await recordAudit(db, { at: now, actor, action: 'api-key.create', subject: record.id, after: { name: record.name, scope: record.scope } })
   return { key, record }
 }
 
-export function revokeKey(db: Db, id: string, actor: string, now: Date): ApiKeyRecord {
-  const record = revokeApiKey(db, id, now)
+export async function revokeKey(db: Db, id: string, actor: string, now: Date): Promise<ApiKeyRecord> {
+  const record = await revokeApiKey(db, id, now)
   if (!record) throw new NotFoundError(`api key ${id} does not exist or is already revoked`)
-  recordAudit(db, { at: now, actor, action: 'api-key.revoke', subject: id, before: { name: record.name, scope: record.scope } })
+  await recordAudit(db, { at: now, actor, action: 'api-key.revoke', subject: id, before: { name: record.name, scope: record.scope } })
   return record
 }
 
@@ -166,11 +166,11 @@ export function newTotpSecret(email: string): { secret: string; uri: string } {
   return { secret, uri: totpFor(secret, email).toString() }
 }
 
-export function enableTotp(db: Db, userId: string, secret: string, code: string, now: Date): void {
-  const user = getUser(db, userId)
+export async function enableTotp(db: Db, userId: string, secret: string, code: string, now: Date): Promise<void> {
+  const user = await getUser(db, userId)
   if (!user) throw new NotFoundError(`user ${userId} does not exist`)
   if (user.role !== 'owner') throw new RuleViolationError('the second factor is for owners')
   if (!verifyTotp(secret, code, now)) throw new RuleViolationError('that code does not match the secret; check the authenticator clock')
-  setTotpSecret(db, userId, secret)
-  recordAudit(db, { at: now, actor: `user:${user.email}`, action: 'user.totp-enable', subject: userId })
+  await setTotpSecret(db, userId, secret)
+  await recordAudit(db, { at: now, actor: `user:${user.email}`, action: 'user.totp-enable', subject: userId })
 }

@@ -8,7 +8,7 @@ export interface Analyzer {
   pack: ThemePack
   tag: (text: string, rating?: number) => TagResult
   /** Picks up a changed pack or model (stored analyzers); called once per batch, not per review. */
-  refresh?: () => void
+  refresh?: () => Promise<void>
 }
 
 export function createAnalyzer(pack: ThemePack): Analyzer {
@@ -23,16 +23,18 @@ const TAGGED_PER_TURN = 25
  * rows however often the job runs; ids of reviews removed meanwhile are skipped.
  */
 export async function analyzeReviews(db: Db, analyzer: Analyzer, reviewIds: string[]): Promise<{ analyzed: number; skipped: number }> {
-  analyzer.refresh?.()
+  await analyzer.refresh?.()
+  // Another job may refresh the shared analyzer while this one waits: tag and save with one pack.
+  const { pack, tag } = analyzer
   const store = new ReviewStore(db)
-  const found = store.forAnalysis(reviewIds)
+  const found = await store.forAnalysis(reviewIds)
   const analyses: AnalysisToSave[] = []
   for (const [index, review] of found.entries()) {
     // Tagging is CPU work: a long batch that never yields would let the job's lock lapse, and
     // BullMQ would hand the job to another worker while this one is still on it.
     if (index > 0 && index % TAGGED_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve))
-    analyses.push({ reviewId: review.id, contentHash: review.contentHash, result: analyzer.tag(review.text, review.rating) })
+    analyses.push({ reviewId: review.id, contentHash: review.contentHash, result: tag(review.text, review.rating) })
   }
-  const analyzed = store.saveAnalyses(analyses, analyzer.pack.id, analyzer.pack.version)
+  const analyzed = await store.saveAnalyses(analyses, pack.id, pack.version)
   return { analyzed, skipped: reviewIds.length - analyzed }
 }

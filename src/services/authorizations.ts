@@ -20,29 +20,29 @@ export interface AuthorizationInput {
 }
 
 /** Records the patient's signed permission; returns the collections whose feeds now show the name. */
-export function recordAuthorization(db: Db, input: AuthorizationInput, actor: string, now: Date): { authorization: AuthorizationRecord; collections: string[] } {
-  if (!getTestimonial(db, input.testimonialId)) throw new NotFoundError(`testimonial ${input.testimonialId} does not exist`)
+export async function recordAuthorization(db: Db, input: AuthorizationInput, actor: string, now: Date): Promise<{ authorization: AuthorizationRecord; collections: string[] }> {
+  if (!(await getTestimonial(db, input.testimonialId))) throw new NotFoundError(`testimonial ${input.testimonialId} does not exist`)
   if (input.signedAt > now) throw new RuleViolationError('signedAt: an authorization cannot be signed in the future')
   if (input.expiresAt && input.expiresAt <= input.signedAt) throw new RuleViolationError('expiresAt must be after signedAt')
-  const authorization = insertAuthorization(db, { ...input, recordedBy: actor, now })
-  recordAudit(db, {
+  const authorization = await insertAuthorization(db, { ...input, recordedBy: actor, now })
+  await recordAudit(db, {
     at: now,
     actor,
     action: 'authorization.record',
     subject: input.testimonialId,
     after: { id: authorization.id, signedBy: input.signedBy, signedAt: input.signedAt, scope: input.scope, reference: input.reference, expiresAt: input.expiresAt },
   })
-  return { authorization, collections: collectionsContaining(db, input.testimonialId) }
+  return { authorization, collections: await collectionsContaining(db, input.testimonialId) }
 }
 
 /** Revocation takes effect at `now`; the caller rebuilds the returned collections' feeds at once. */
-export function revokeAuthorization(db: Db, id: string, actor: string, now: Date): { authorization: AuthorizationRecord; collections: string[] } {
-  const current = getAuthorization(db, id)
+export async function revokeAuthorization(db: Db, id: string, actor: string, now: Date): Promise<{ authorization: AuthorizationRecord; collections: string[] }> {
+  const current = await getAuthorization(db, id)
   if (!current) throw new NotFoundError(`authorization ${id} does not exist`)
   if (current.revokedAt) throw new RuleViolationError(`authorization ${id} was already revoked`)
-  const authorization = markAuthorizationRevoked(db, id, now)!
-  recordAudit(db, { at: now, actor, action: 'authorization.revoke', subject: current.testimonialId, before: { id, revokedAt: null }, after: { id, revokedAt: now } })
-  return { authorization, collections: collectionsContaining(db, current.testimonialId) }
+  const authorization = (await markAuthorizationRevoked(db, id, now))!
+  await recordAudit(db, { at: now, actor, action: 'authorization.revoke', subject: current.testimonialId, before: { id, revokedAt: null }, after: { id, revokedAt: now } })
+  return { authorization, collections: await collectionsContaining(db, current.testimonialId) }
 }
 
 /**
@@ -50,14 +50,17 @@ export function revokeAuthorization(db: Db, id: string, actor: string, now: Date
  * minute) asks for the collections holding an expired authorization and rebuilds their feeds. A
  * rebuild that changes nothing keeps the stored bytes and ETag, so running it often is cheap.
  */
-export function collectionsDueForExpiry(db: Db, now: Date): string[] {
+export async function collectionsDueForExpiry(db: Db, now: Date): Promise<string[]> {
   return collectionsWithExpiredAuthorizations(db, now)
 }
 
 /** Rebuilds the feeds due for expiry at `now`; returns the slugs whose bytes changed. */
-export function rebuildFeedsWithExpiredAuthorizations(db: Db, now: Date): string[] {
-  return collectionsDueForExpiry(db, now).filter((slug) => {
-    const before = loadFeed(db, slug)?.etag
-    return publishFeed(db, slug, now)?.etag !== before
-  })
+export async function rebuildFeedsWithExpiredAuthorizations(db: Db, now: Date): Promise<string[]> {
+  const changed: string[] = []
+  // One feed after another: each rebuild is a few queries, and the pool is shared with other jobs.
+  for (const slug of await collectionsDueForExpiry(db, now)) {
+    const before = (await loadFeed(db, slug))?.etag
+    if ((await publishFeed(db, slug, now))?.etag !== before) changed.push(slug)
+  }
+  return changed
 }

@@ -21,25 +21,25 @@ export interface CreateTestimonialInput {
  * Makes a testimonial from offsets into the review's current text: the words are cut, never
  * typed, so a testimonial is verbatim by construction. Rating-only and removed reviews refuse.
  */
-export function createTestimonialFromReview(db: Db, input: CreateTestimonialInput, actor: string, now: Date): Testimonial {
-  const review = new ReviewStore(db).get(input.reviewId)
+export async function createTestimonialFromReview(db: Db, input: CreateTestimonialInput, actor: string, now: Date): Promise<Testimonial> {
+  const review = await new ReviewStore(db).get(input.reviewId)
   if (!review) throw new NotFoundError(`review ${input.reviewId} does not exist`)
   if (review.status !== 'active') throw new RuleViolationError(`review ${input.reviewId} was removed from its source`)
   if (review.text.trim() === '') throw new RuleViolationError(`review ${input.reviewId} has a rating but no text to quote`)
-  const hidden = getHide(db, review.id)
+  const hidden = await getHide(db, review.id)
   if (hidden) throw new RuleViolationError(`review ${input.reviewId} is hidden from public lists (${hidden.reason}); unhide it before quoting it`)
   const excerpt = cutVerbatim(review.text, input.start, input.end)
-  const testimonial = createTestimonial(db, { reviewId: review.id, excerpt, publish: input.publish, now })
-  recordAudit(db, { at: now, actor, action: 'testimonial.create', subject: testimonial.id, after: { reviewId: review.id, excerpt, status: testimonial.status } })
+  const testimonial = await createTestimonial(db, { reviewId: review.id, excerpt, publish: input.publish, now })
+  await recordAudit(db, { at: now, actor, action: 'testimonial.create', subject: testimonial.id, after: { reviewId: review.id, excerpt, status: testimonial.status } })
   return testimonial
 }
 
-export function setTestimonialPublished(db: Db, id: string, published: boolean, actor: string, now: Date): Testimonial {
-  const [current] = findTestimonials(db, [id])
+export async function setTestimonialPublished(db: Db, id: string, published: boolean, actor: string, now: Date): Promise<Testimonial> {
+  const [current] = await findTestimonials(db, [id])
   if (!current) throw new NotFoundError(`testimonial ${id} does not exist`)
   if (current.status === 'withdrawn') throw new RuleViolationError(`testimonial ${id} was withdrawn (${current.withdrawnReason ?? 'no reason recorded'}) and cannot be published`)
-  const updated = setTestimonialStatus(db, { id, status: published ? 'published' : 'draft', now })!
-  recordAudit(db, { at: now, actor, action: published ? 'testimonial.publish' : 'testimonial.unpublish', subject: id, before: { status: current.status }, after: { status: updated.status } })
+  const updated = (await setTestimonialStatus(db, { id, status: published ? 'published' : 'draft', now }))!
+  await recordAudit(db, { at: now, actor, action: published ? 'testimonial.publish' : 'testimonial.unpublish', subject: id, before: { status: current.status }, after: { status: updated.status } })
   return updated
 }
 
@@ -49,15 +49,15 @@ export interface PutCollectionInput {
   testimonialIds: string[]
 }
 
-export function replaceCollection(db: Db, input: PutCollectionInput, actor: string, now: Date): Collection {
+export async function replaceCollection(db: Db, input: PutCollectionInput, actor: string, now: Date): Promise<Collection> {
   const unique = new Set(input.testimonialIds)
   if (unique.size !== input.testimonialIds.length) throw new RuleViolationError('testimonialIds lists a testimonial twice')
-  const found = new Set(findTestimonials(db, input.testimonialIds).map((t) => t.id))
+  const found = new Set((await findTestimonials(db, input.testimonialIds)).map((t) => t.id))
   const missing = input.testimonialIds.filter((id) => !found.has(id))
   if (missing.length > 0) throw new RuleViolationError(`testimonialIds: unknown testimonial ${missing.map((m) => `"${m}"`).join(', ')}`)
-  const before = getCollection(db, input.slug)
-  const collection = putCollection(db, { ...input, now })
-  recordAudit(db, {
+  const before = await getCollection(db, input.slug)
+  const collection = await putCollection(db, { ...input, now })
+  await recordAudit(db, {
     at: now,
     actor,
     action: 'collection.put',
@@ -74,8 +74,8 @@ export function replaceCollection(db: Db, input: PutCollectionInput, actor: stri
  * The preview of an excerpt not yet saved, built by the same code as the public feed (so the
  * widget shows it exactly so). A new excerpt has no authorization: the name is "Verified patient".
  */
-export function previewExcerpt(db: Db, input: { reviewId: string; start: number; end: number }, now: Date): PublicFeed {
-  const review = new ReviewStore(db).get(input.reviewId)
+export async function previewExcerpt(db: Db, input: { reviewId: string; start: number; end: number }, now: Date): Promise<PublicFeed> {
+  const review = await new ReviewStore(db).get(input.reviewId)
   if (!review) throw new NotFoundError(`review ${input.reviewId} does not exist`)
   const excerpt = cutVerbatim(review.text, input.start, input.end)
   return buildPublicFeed(
@@ -114,12 +114,12 @@ export interface CollectionView {
   feed: PublicFeed | null
 }
 
-export function collectionView(db: Db, slug: string, now: Date): CollectionView {
-  const collection = getCollection(db, slug)
+export async function collectionView(db: Db, slug: string, now: Date): Promise<CollectionView> {
+  const collection = await getCollection(db, slug)
   if (!collection) throw new NotFoundError(`collection ${slug} does not exist`)
-  const byId = new Map(findTestimonials(db, collection.testimonialIds).map((t) => [t.id, t]))
-  const authorizations = authorizationsFor(db, collection.testimonialIds)
-  const input = feedInputFor(db, slug, now)
+  const byId = new Map((await findTestimonials(db, collection.testimonialIds)).map((t) => [t.id, t]))
+  const authorizations = await authorizationsFor(db, collection.testimonialIds)
+  const input = await feedInputFor(db, slug, now)
   return {
     slug,
     title: collection.title,

@@ -106,18 +106,18 @@ function answerUrl(review: UnrepliedReview): string | null {
   return review.source === 'google-business-profile' ? 'https://business.google.com/reviews' : null
 }
 
-export function dashboardFigures(db: Db, query: DashboardQuery): DashboardFigures {
-  const location = getLocation(db, query.locationId)
+export async function dashboardFigures(db: Db, query: DashboardQuery): Promise<DashboardFigures> {
+  const location = await getLocation(db, query.locationId)
   if (!location) throw new NotFoundError(`location "${query.locationId}" does not exist`)
   const period = resolvePeriods(query.choice, query.now)
   const { locationId } = query
 
-  const starsNow = ratingCounts(db, locationId, period.current)
-  const starsBefore = ratingCounts(db, locationId, period.previous)
+  const starsNow = await ratingCounts(db, locationId, period.current)
+  const starsBefore = await ratingCounts(db, locationId, period.previous)
   const now = sumRatings(starsNow)
   const before = sumRatings(starsBefore)
-  const themesNow = themeCounts(db, locationId, period.current)
-  const themesBefore = themeCounts(db, locationId, period.previous)
+  const themesNow = await themeCounts(db, locationId, period.current)
+  const themesBefore = await themeCounts(db, locationId, period.previous)
 
   const labels = Object.fromEntries(query.themes.map((t) => [t.id, t.label]))
   const order = [...query.themes.map((t) => t.id), ...Object.keys(themesNow).filter((id) => !(id in labels)).sort()]
@@ -128,8 +128,8 @@ export function dashboardFigures(db: Db, query: DashboardQuery): DashboardFigure
   const lastMonth = period.months[period.months.length - 1]!
   const firstMonth = [period.months[0]!, addMonths(lastMonth, 1 - TREND_MONTHS)].sort()[0]!
   const months = monthsBetween(firstMonth, lastMonth)
-  const volumeByMonth = monthlyVolume(db, locationId, firstMonth, lastMonth)
-  const themesByMonth = monthlyThemeCounts(db, locationId, firstMonth, lastMonth)
+  const volumeByMonth = await monthlyVolume(db, locationId, firstMonth, lastMonth)
+  const themesByMonth = await monthlyThemeCounts(db, locationId, firstMonth, lastMonth)
   const volume = months.map((m) => volumeByMonth[m] ?? 0)
   const trendThemes: DashboardFigures['trend']['themes'] = {}
   for (const { theme } of themes) {
@@ -143,10 +143,12 @@ export function dashboardFigures(db: Db, query: DashboardQuery): DashboardFigure
     trendThemes[theme] = series
   }
 
-  const waiting = unrepliedReviews(db, locationId, OLDEST_WAITING)
-  const replies = replyDelays(db, locationId, period.current)
+  const waiting = await unrepliedReviews(db, locationId, OLDEST_WAITING)
+  const replies = await replyDelays(db, locationId, period.current)
   const medianHours = median(replies.delaysHours)
   const aggregate = location.aggregate
+  const sources = await sourceStates(db, locationId)
+  const waitingForAnalysis = await new ReviewStore(db).countUnanalyzed(locationId)
 
   return {
     location: { id: location.id, name: location.name },
@@ -165,7 +167,7 @@ export function dashboardFigures(db: Db, query: DashboardQuery): DashboardFigure
       medianHoursToReply: medianHours === null ? null : Math.round(medianHours * 10) / 10,
     },
     health: {
-      sources: sourceStates(db, locationId).map((state) => ({
+      sources: sources.map((state) => ({
         source: state.source,
         ...assessSource(state, query.now),
         lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
@@ -174,13 +176,13 @@ export function dashboardFigures(db: Db, query: DashboardQuery): DashboardFigure
         lastError: state.lastError,
       })),
       aggregate: aggregate ? { source: aggregate.source, rating: aggregate.rating, count: aggregate.count, checkedAt: aggregate.checkedAt?.toISOString() ?? null } : null,
-      waitingForAnalysis: new ReviewStore(db).countUnanalyzed(locationId),
+      waitingForAnalysis,
     },
   }
 }
 
-export function reviewsBehind(db: Db, filter: FigureFilter): { total: number; reviews: ReviewBehindFigure[] } {
-  if (!getLocation(db, filter.locationId)) throw new NotFoundError(`location "${filter.locationId}" does not exist`)
+export async function reviewsBehind(db: Db, filter: FigureFilter): Promise<{ total: number; reviews: ReviewBehindFigure[] }> {
+  if (!(await getLocation(db, filter.locationId))) throw new NotFoundError(`location "${filter.locationId}" does not exist`)
   return reviewsBehindFigure(db, filter)
 }
 
@@ -190,8 +192,8 @@ export type CsvTable = (typeof CSV_TABLES)[number]
 const range = (r: DayRange) => `${r.from}..${r.to}`
 
 /** One of the dashboard's tables as CSV; text cells are formula-neutralised (reviews are hostile input). */
-export function dashboardCsv(db: Db, query: DashboardQuery, table: CsvTable): string {
-  const figures = dashboardFigures(db, query)
+export async function dashboardCsv(db: Db, query: DashboardQuery, table: CsvTable): Promise<string> {
+  const figures = await dashboardFigures(db, query)
   const { current, previous } = figures.period
   switch (table) {
     case 'themes':
@@ -220,7 +222,7 @@ export function dashboardCsv(db: Db, query: DashboardQuery, table: CsvTable): st
     case 'replies':
       return toCsv(
         ['created_at', 'source', 'author', 'rating', 'text', 'answer_url'],
-        unrepliedReviews(db, query.locationId, Number.MAX_SAFE_INTEGER).reviews.map((r) => [r.createdAt, r.source, r.author, r.rating, r.text, answerUrl(r)]),
+        (await unrepliedReviews(db, query.locationId, Number.MAX_SAFE_INTEGER)).reviews.map((r) => [r.createdAt, r.source, r.author, r.rating, r.text, answerUrl(r)]),
       )
   }
 }

@@ -20,10 +20,10 @@ export const DEMO_COLLECTIONS: DemoCollectionPlan[] = [
  * themes, cut verbatim from the tagger's evidence and published. Existing collections are kept,
  * so running the demo twice does not pile up testimonials.
  */
-export function curateDemoCollections(db: Db, locationId: string, actor: string, now: Date): Collection[] {
+export async function curateDemoCollections(db: Db, locationId: string, actor: string, now: Date): Promise<Collection[]> {
   const made: Collection[] = []
   for (const plan of DEMO_COLLECTIONS) {
-    const existing = getCollection(db, plan.slug)
+    const existing = await getCollection(db, plan.slug)
     if (existing && existing.testimonialIds.length > 0) {
       made.push(existing)
       continue
@@ -31,13 +31,13 @@ export function curateDemoCollections(db: Db, locationId: string, actor: string,
     const chosen = new Set<string>()
     const testimonialIds: string[] = []
     for (const theme of plan.themes) {
-      for (const span of strongestEvidence(db, { locationId, theme, polarity: 'positive', minRating: 4, limit: plan.size })) {
+      for (const span of await strongestEvidence(db, { locationId, theme, polarity: 'positive', minRating: 4, limit: plan.size })) {
         if (testimonialIds.length >= plan.size || chosen.has(span.reviewId)) continue
         chosen.add(span.reviewId)
-        testimonialIds.push(createTestimonialFromReview(db, { reviewId: span.reviewId, start: span.start, end: span.end, publish: true }, actor, now).id)
+        testimonialIds.push((await createTestimonialFromReview(db, { reviewId: span.reviewId, start: span.start, end: span.end, publish: true }, actor, now)).id)
       }
     }
-    made.push(replaceCollection(db, { slug: plan.slug, title: plan.title, testimonialIds }, actor, now))
+    made.push(await replaceCollection(db, { slug: plan.slug, title: plan.title, testimonialIds }, actor, now))
   }
   return made
 }

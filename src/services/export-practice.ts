@@ -17,7 +17,7 @@ export async function exportPractice(db: Db, out: Writable, now: Date): Promise<
   for (const [t, table] of EXPORTED_TABLES.entries()) {
     await write(`${t === 0 ? '' : ','}\n${JSON.stringify(table)}:[`)
     let n = 0
-    for (const record of exportRecords(db, table)) {
+    for await (const record of exportRecords(db, table)) {
       await write(`${n === 0 ? '\n' : ',\n'}${JSON.stringify(record)}`)
       n++
     }

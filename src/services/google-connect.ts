@@ -47,32 +47,62 @@ function configured(deps: GoogleConnectDependencies): { endpoints: GoogleEndpoin
 }
 
 /** Step 1: a consent URL whose `state` is remembered here, single use, for ten minutes. */
-export function beginConnect(deps: GoogleConnectDependencies, redirectUri: string): { url: string; state: string } {
+export async function beginConnect(deps: GoogleConnectDependencies, redirectUri: string): Promise<{ url: string; state: string }> {
   const { endpoints } = configured(deps)
-  const state = createOauthState(deps.db, redirectUri, deps.call.now())
+  const state = await createOauthState(deps.db, redirectUri, deps.call.now())
   return { url: consentUrl(endpoints, redirectUri, state), state }
 }
 
 /** Step 2: Google sent the owner back. The state must be ours; the code becomes an encrypted refresh token. */
 export async function completeConnect(deps: GoogleConnectDependencies, params: { state: string; code: string }): Promise<{ connection: GoogleConnection; locations: GoogleLocationSummary[] }> {
   const { endpoints, cipher } = configured(deps)
-  const redirectUri = consumeOauthState(deps.db, params.state, deps.call.now())
+  const redirectUri = await consumeOauthState(deps.db, params.state, deps.call.now())
   if (!redirectUri) throw new RuleViolationError('the sign-in did not start here or is older than ten minutes (state does not match): connect again')
   const tokens = await exchangeCode(endpoints, redirectUri, params.code)
-  const connection = saveConnection(deps.db, cipher, { label: 'Google account', refreshToken: tokens.refreshToken, now: deps.call.now() })
-  if (tokens.accessToken && tokens.expiresAt) saveAccessToken(deps.db, cipher, connection.id, tokens.accessToken, tokens.expiresAt)
+  const connection = await saveConnection(deps.db, cipher, { label: 'Google account', refreshToken: tokens.refreshToken, now: deps.call.now() })
+  if (tokens.accessToken && tokens.expiresAt) await saveAccessToken(deps.db, cipher, connection.id, tokens.accessToken, tokens.expiresAt)
   return { connection, locations: await listAvailableLocations(deps, connection.id) }
 }
 
 /** The accounts and locations this connection can manage (Account Management, then Business Information). */
 export async function listAvailableLocations(deps: GoogleConnectDependencies, connectionId: string): Promise<GoogleLocationSummary[]> {
   const { endpoints, cipher } = configured(deps)
-  const credentials = loadCredentials(deps.db, cipher, connectionId)
+  const credentials = await loadCredentials(deps.db, cipher, connectionId)
   if (!credentials) throw new RuleViolationError(`connection "${connectionId}" does not exist`)
-  const client = new GoogleBusinessClient(endpoints, credentials, deps.call, (token, expiresAt) => saveAccessToken(deps.db, cipher, connectionId, token, expiresAt))
+  const tokens = accessTokenSaver(deps.db, cipher, connectionId)
+  const client = new GoogleBusinessClient(endpoints, credentials, deps.call, tokens.save)
   const out: GoogleLocationSummary[] = []
   for (const account of await client.listAccounts()) out.push(...(await client.listLocations(account.name)))
+  await tokens.flush()
   return out
+}
+
+/**
+ * Keeps the access tokens the client refreshes. The client reports them from an event handler,
+ * which cannot wait for the database: each save runs on its own, and `flush` waits for them and
+ * throws the first save's error, so no save outlives the operation or fails unheard.
+ */
+export function accessTokenSaver(db: Db, cipher: TokenCipher, connectionId: string): { save: (token: string, expiresAt: Date) => void; flush: () => Promise<void> } {
+  const pending: Array<Promise<void>> = []
+  let failure: { error: unknown } | null = null
+  return {
+    save: (token, expiresAt) => {
+      const saving = (async () => {
+        await saveAccessToken(db, cipher, connectionId, token, expiresAt)
+      })()
+      pending.push(
+        saving.catch((error: unknown) => {
+          failure ??= { error }
+        }),
+      )
+    },
+    flush: async () => {
+      await Promise.all(pending.splice(0))
+      const failed = failure
+      failure = null
+      if (failed) throw failed.error
+    },
+  }
 }
 
 /** The Plaudit location id for a Google location: stable, readable, safe in URLs. */
@@ -80,21 +110,21 @@ export function locationIdFor(googleName: string): string {
   return `google-${googleName.split('/').pop()}`
 }
 
-export function addGoogleLocation(db: Db, params: { connectionId: string; location: GoogleLocationSummary; locationId?: string }): GoogleLocationState {
+export async function addGoogleLocation(db: Db, params: { connectionId: string; location: GoogleLocationSummary; locationId?: string }): Promise<GoogleLocationState> {
   if (!LOCATION_NAME.test(params.location.name)) throw new RuleViolationError(`location must look like accounts/{account}/locations/{location}, got "${params.location.name}"`)
   const locationId = params.locationId ?? locationIdFor(params.location.name)
-  ensureLocation(db, { id: locationId, name: params.location.title })
-  upsertGoogleLocation(db, { locationId, connectionId: params.connectionId, googleName: params.location.name, title: params.location.title, placeId: params.location.placeId, mapsUri: params.location.mapsUri })
-  return getGoogleLocation(db, locationId)!
+  await ensureLocation(db, { id: locationId, name: params.location.title })
+  await upsertGoogleLocation(db, { locationId, connectionId: params.connectionId, googleName: params.location.name, title: params.location.title, placeId: params.location.placeId, mapsUri: params.location.mapsUri })
+  return (await getGoogleLocation(db, locationId))!
 }
 
 /** For servers without a browser: a refresh token obtained elsewhere, and the location to sync. */
-export function addLocationWithRefreshToken(deps: GoogleConnectDependencies, params: { googleName: string; refreshToken: string; locationId?: string }): GoogleLocationState {
+export async function addLocationWithRefreshToken(deps: GoogleConnectDependencies, params: { googleName: string; refreshToken: string; locationId?: string }): Promise<GoogleLocationState> {
   const { cipher } = configured(deps)
   const refreshToken = params.refreshToken.trim()
   if (refreshToken === '') throw new RuleViolationError('the refresh token file is empty')
   if (!LOCATION_NAME.test(params.googleName)) throw new RuleViolationError(`--location must look like accounts/{account}/locations/{location}, got "${params.googleName}"`)
-  const connection = saveConnection(deps.db, cipher, { label: `token file for ${params.googleName}`, refreshToken, now: deps.call.now() })
+  const connection = await saveConnection(deps.db, cipher, { label: `token file for ${params.googleName}`, refreshToken, now: deps.call.now() })
   return addGoogleLocation(deps.db, {
     connectionId: connection.id,
     location: { name: params.googleName, title: params.googleName, placeId: null, mapsUri: null },
@@ -107,6 +137,6 @@ export interface GoogleStatus {
   locations: GoogleLocationState[]
 }
 
-export function googleStatus(db: Db): GoogleStatus {
-  return { connections: listConnections(db), locations: listGoogleLocations(db) }
+export async function googleStatus(db: Db): Promise<GoogleStatus> {
+  return { connections: await listConnections(db), locations: await listGoogleLocations(db) }
 }

@@ -10,7 +10,6 @@ import {
   markNeedsReauth,
   recordSyncError,
   recordSyncSuccess,
-  saveAccessToken,
   saveReviewDetails,
 } from '../db/stores/google.ts'
 import { setAggregate } from '../db/stores/locations.ts'
@@ -23,6 +22,7 @@ import { GoogleBusinessClient, type CallEnvironment, type GoogleEndpoints } from
 import { GoogleBadResponseError, GooglePermanentError, GoogleReauthRequiredError } from '../sources/google/errors.ts'
 import { mapGoogleReview, type MappedGoogleReview } from '../sources/google/map-review.ts'
 import { publishFeed } from './feed-publisher.ts'
+import { accessTokenSaver } from './google-connect.ts'
 
 const SOURCE = 'google-business-profile'
 const SYNC_ACTOR = 'google-sync'
@@ -71,17 +71,18 @@ export function isFinalSyncError(error: unknown): boolean {
 export async function syncGoogleLocation(deps: GoogleSyncDependencies, params: { locationId: string; full: boolean }): Promise<SyncReport> {
   const { db } = deps
   const report: SyncReport = { locationId: params.locationId, full: params.full, pages: 0, inserted: 0, revised: 0, unchanged: 0, removed: 0, withdrawn: [], feedsRebuilt: [], skipped: null }
-  const state = getGoogleLocation(db, params.locationId)
+  const state = await getGoogleLocation(db, params.locationId)
   if (!state) throw new GoogleSyncSetupError(`location "${params.locationId}" is not linked to a Google Business Profile location (plaudit google add-location)`)
   if (state.connectionStatus === 'needs_reauth') return { ...report, skipped: 'needs_reauth' }
   if (!deps.endpoints) throw new GoogleSyncSetupError('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are not set')
   if (!deps.cipher) throw new GoogleSyncSetupError('PLAUDIT_TOKEN_KEY is not set')
   const cipher = deps.cipher
-  const credentials = loadCredentials(db, cipher, state.connectionId)
+  const credentials = await loadCredentials(db, cipher, state.connectionId)
   if (!credentials) throw new GoogleSyncSetupError(`connection "${state.connectionId}" does not exist`)
 
   const startedAt = deps.call.now()
-  const client = new GoogleBusinessClient(deps.endpoints, credentials, deps.call, (token, expiresAt) => saveAccessToken(db, cipher, state.connectionId, token, expiresAt))
+  const tokens = accessTokenSaver(db, cipher, state.connectionId)
+  const client = new GoogleBusinessClient(deps.endpoints, credentials, deps.call, tokens.save)
   const lastSyncAt = params.full ? null : state.lastSyncAt
 
   const fresh: MappedGoogleReview[] = []
@@ -105,23 +106,26 @@ export async function syncGoogleLocation(deps: GoogleSyncDependencies, params: {
       if (cut.stop || !page.nextPageToken) break
       pageToken = page.nextPageToken
     }
+    await tokens.flush()
   } catch (error) {
+    // A token save still running finishes first; the sync's own error is the one to report.
+    await tokens.flush().catch(() => undefined)
     const now = deps.call.now()
     const message = (error as Error).message
-    if (error instanceof GoogleReauthRequiredError) markNeedsReauth(db, state.connectionId, message, now)
-    recordSyncError(db, params.locationId, message, now)
-    recordSyncOutcome(db, { locationId: params.locationId, source: SOURCE, at: now, ok: false, error: message, needsReauth: error instanceof GoogleReauthRequiredError })
+    if (error instanceof GoogleReauthRequiredError) await markNeedsReauth(db, state.connectionId, message, now)
+    await recordSyncError(db, params.locationId, message, now)
+    await recordSyncOutcome(db, { locationId: params.locationId, source: SOURCE, at: now, ok: false, error: message, needsReauth: error instanceof GoogleReauthRequiredError })
     throw error
   }
 
   const now = deps.call.now()
   const reviewIds = fresh.map((m) => reviewIdFor(SOURCE, m.input.externalId))
-  const before = currentContent(db, reviewIds)
+  const before = await currentContent(db, reviewIds)
   const store = new ReviewStore(db)
-  const outcome = store.upsertBatch(params.locationId, fresh.map((m) => m.input), now)
+  const outcome = await store.upsertBatch(params.locationId, fresh.map((m) => m.input), now)
   // The dashboard's reply figures read each review's reply time.
-  fresh.forEach((m, i) => store.recordReply(reviewIds[i]!, m.reply ? (m.reply.updatedAt ?? now) : null))
-  saveReviewDetails(
+  for (const [i, m] of fresh.entries()) await store.recordReply(reviewIds[i]!, m.reply ? (m.reply.updatedAt ?? now) : null)
+  await saveReviewDetails(
     db,
     fresh.map((m) => ({
       source: SOURCE,
@@ -141,11 +145,11 @@ export async function syncGoogleLocation(deps: GoogleSyncDependencies, params: {
     }
   })
   if (params.full) {
-    const stored = activeExternalIds(db, params.locationId, SOURCE)
+    const stored = await activeExternalIds(db, params.locationId, SOURCE)
     const gone = removedInFullSync(stored.keys(), seen).map((externalId) => stored.get(externalId)!)
-    const old = currentContent(db, gone)
+    const old = await currentContent(db, gone)
     // Through the review store, so the dashboard's rollups lose the removed reviews in the same transaction.
-    store.markRemoved(gone, now)
+    await store.markRemoved(gone, now)
     report.removed = gone.length
     for (const id of gone) {
       const o = old.get(id)
@@ -153,21 +157,21 @@ export async function syncGoogleLocation(deps: GoogleSyncDependencies, params: {
     }
   }
 
-  const quoted = liveTestimonialsOf(db, changes.map((c) => c.reviewId)).map((t) => ({ id: t.id, reviewId: t.reviewId, excerpt: t.excerpt }))
+  const quoted = (await liveTestimonialsOf(db, changes.map((c) => c.reviewId))).map((t) => ({ id: t.id, reviewId: t.reviewId, excerpt: t.excerpt }))
   for (const w of testimonialsToWithdraw(changes, quoted)) {
-    withdrawTestimonial(db, { id: w.testimonialId, reason: w.reason, actor: SYNC_ACTOR, now })
+    await withdrawTestimonial(db, { id: w.testimonialId, reason: w.reason, actor: SYNC_ACTOR, now })
     report.withdrawn.push({ testimonialId: w.testimonialId, reason: w.reason })
   }
 
   // Google's own figure over all reviews; checkedAt is this successful sync.
-  if (aggregate) setAggregate(db, params.locationId, { source: SOURCE, rating: aggregate.rating, count: aggregate.count, url: state.mapsUri, checkedAt: startedAt })
-  recordSyncSuccess(db, params.locationId, { at: startedAt, full: params.full })
-  recordSyncOutcome(db, { locationId: params.locationId, source: SOURCE, at: startedAt, ok: true })
+  if (aggregate) await setAggregate(db, params.locationId, { source: SOURCE, rating: aggregate.rating, count: aggregate.count, url: state.mapsUri, checkedAt: startedAt })
+  await recordSyncSuccess(db, params.locationId, { at: startedAt, full: params.full })
+  await recordSyncOutcome(db, { locationId: params.locationId, source: SOURCE, at: startedAt, ok: true })
 
-  const slugs = new Set([...collectionsShowing(db, report.withdrawn.map((w) => w.testimonialId)), ...collectionsOfLocation(db, params.locationId)])
+  const slugs = new Set([...(await collectionsShowing(db, report.withdrawn.map((w) => w.testimonialId))), ...(await collectionsOfLocation(db, params.locationId))])
   for (const slug of [...slugs].sort()) {
-    const previous = loadFeed(db, slug)?.etag ?? null
-    const feed = publishFeed(db, slug, now)
+    const previous = (await loadFeed(db, slug))?.etag ?? null
+    const feed = await publishFeed(db, slug, now)
     if (feed && feed.etag !== previous) {
       await deps.announceFeed(slug)
       report.feedsRebuilt.push(slug)

@@ -40,8 +40,8 @@ const REJECTIONS_RETURNED = 100
 export async function importReviews(db: Db, options: ImportOptions): Promise<ImportResult> {
   const format = detectFormat(options.file)
   const importId = newId('imp')
-  ensureLocation(db, { id: options.locationId, name: options.locationId })
-  startImportRun(db, { id: importId, locationId: options.locationId, fileName: basename(options.file), format, now: options.now() })
+  await ensureLocation(db, { id: options.locationId, name: options.locationId })
+  await startImportRun(db, { id: importId, locationId: options.locationId, fileName: basename(options.file), format, now: options.now() })
 
   const store = new ReviewStore(db)
   const counts: ImportCounts = { rowsRead: 0, rowsInserted: 0, rowsRevised: 0, rowsUnchanged: 0, rowsRejected: 0 }
@@ -58,8 +58,8 @@ export async function importReviews(db: Db, options: ImportOptions): Promise<Imp
   }
 
   const flush = async () => {
-    const outcome = store.upsertBatch(options.locationId, batch, options.now())
-    recordRejections(db, importId, pendingRejections)
+    const outcome = await store.upsertBatch(options.locationId, batch, options.now())
+    await recordRejections(db, importId, pendingRejections)
     counts.rowsInserted += outcome.inserted
     counts.rowsRevised += outcome.revised
     counts.rowsUnchanged += outcome.unchanged
@@ -92,16 +92,16 @@ export async function importReviews(db: Db, options: ImportOptions): Promise<Imp
     await flush()
     if (toAnalyze.length > 0) await options.enqueueAnalysis(toAnalyze)
     // A source's own aggregate (Google's) outranks one computed over imported reviews.
-    const current = getLocation(db, options.locationId)?.aggregate
-    const aggregate = importedAggregate(db, options.locationId, options.now())
+    const current = (await getLocation(db, options.locationId))?.aggregate
+    const aggregate = await importedAggregate(db, options.locationId, options.now())
     if (aggregate && (!current || current.source === 'import')) {
-      setAggregate(db, options.locationId, aggregate)
+      await setAggregate(db, options.locationId, aggregate)
       // A rebuild that finds the same bytes keeps the ETag, so asking when nothing changed is cheap.
-      if (options.enqueueFeedRebuild) for (const slug of collectionsOfLocation(db, options.locationId)) await options.enqueueFeedRebuild(slug)
+      if (options.enqueueFeedRebuild) for (const slug of await collectionsOfLocation(db, options.locationId)) await options.enqueueFeedRebuild(slug)
     }
-    finishImportRun(db, { id: importId, counts, now: options.now() })
+    await finishImportRun(db, { id: importId, counts, now: options.now() })
   } catch (error) {
-    finishImportRun(db, { id: importId, counts, now: options.now(), error: (error as Error).message })
+    await finishImportRun(db, { id: importId, counts, now: options.now(), error: (error as Error).message })
     throw error
   }
   return { importId, ...counts, rejections: firstRejections }

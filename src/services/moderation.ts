@@ -7,8 +7,8 @@ import { activePackId, saveCorrection, type Verdict } from '../db/stores/theme-p
 import { collectionsQuotingReview, deleteHide, getHide, insertThemeCorrection, listThemeCorrections, putHide, type ThemeCorrection } from '../db/stores/review-moderation.ts'
 import { NotFoundError, RuleViolationError } from './errors.ts'
 
-function activeReview(db: Db, reviewId: string) {
-  const review = new ReviewStore(db).get(reviewId)
+async function activeReview(db: Db, reviewId: string) {
+  const review = await new ReviewStore(db).get(reviewId)
   if (!review) throw new NotFoundError(`review ${reviewId} does not exist`)
   return review
 }
@@ -17,38 +17,38 @@ function activeReview(db: Db, reviewId: string) {
  * Takes a review out of public lists for one of the fixed reasons. The reason is typed by the
  * fixed list; the rating is never consulted. Returns the collections whose feeds must be rebuilt.
  */
-export function hideReview(db: Db, params: { reviewId: string; reason: HideReason }, actor: string, now: Date): string[] {
-  activeReview(db, params.reviewId)
-  const before = getHide(db, params.reviewId)
-  putHide(db, { reviewId: params.reviewId, reason: params.reason, actor, at: now })
-  recordAudit(db, { at: now, actor, action: 'review.hide', subject: params.reviewId, before: before ? { reason: before.reason } : { hidden: false }, after: { reason: params.reason } })
-  return collectionsQuotingReview(db, params.reviewId)
+export async function hideReview(db: Db, params: { reviewId: string; reason: HideReason }, actor: string, now: Date): Promise<string[]> {
+  await activeReview(db, params.reviewId)
+  const before = await getHide(db, params.reviewId)
+  await putHide(db, { reviewId: params.reviewId, reason: params.reason, actor, at: now })
+  await recordAudit(db, { at: now, actor, action: 'review.hide', subject: params.reviewId, before: before ? { reason: before.reason } : { hidden: false }, after: { reason: params.reason } })
+  return await collectionsQuotingReview(db, params.reviewId)
 }
 
-export function unhideReview(db: Db, reviewId: string, actor: string, now: Date): string[] {
-  activeReview(db, reviewId)
-  const before = getHide(db, reviewId)
+export async function unhideReview(db: Db, reviewId: string, actor: string, now: Date): Promise<string[]> {
+  await activeReview(db, reviewId)
+  const before = await getHide(db, reviewId)
   if (!before) throw new RuleViolationError(`review ${reviewId} is not hidden`)
-  deleteHide(db, reviewId)
-  recordAudit(db, { at: now, actor, action: 'review.unhide', subject: reviewId, before: { reason: before.reason }, after: { hidden: false } })
-  return collectionsQuotingReview(db, reviewId)
+  await deleteHide(db, reviewId)
+  await recordAudit(db, { at: now, actor, action: 'review.unhide', subject: reviewId, before: { reason: before.reason }, after: { hidden: false } })
+  return await collectionsQuotingReview(db, reviewId)
 }
 
 const ENGINE_VERDICT: Record<ThemeVerdict, Verdict> = { confirmed: 'confirm', rejected: 'reject', added: 'add' }
 
 /** A curator's verdict on a theme chip, kept as a labelled example for the theme engine. */
-export function correctTheme(db: Db, params: { reviewId: string; theme: string; polarity: Polarity; verdict: ThemeVerdict }, knownThemes: readonly string[], actor: string, now: Date): void {
-  const review = activeReview(db, params.reviewId)
+export async function correctTheme(db: Db, params: { reviewId: string; theme: string; polarity: Polarity; verdict: ThemeVerdict }, knownThemes: readonly string[], actor: string, now: Date): Promise<void> {
+  const review = await activeReview(db, params.reviewId)
   if (!knownThemes.includes(params.theme)) throw new RuleViolationError(`theme "${params.theme}" is not in the theme pack`)
-  insertThemeCorrection(db, { ...params, actor, at: now })
+  await insertThemeCorrection(db, { ...params, actor, at: now })
   // The same verdict, on the evidence the chip stands for, is what the theme engine trains on
   // (`plaudit themes retrain`): the confirmed or rejected mention's span, or the whole review for
   // a theme the tagger missed.
-  const packId = activePackId(db)
+  const packId = await activePackId(db)
   if (packId) {
-    const mention = new ReviewStore(db).mentionsOf(params.reviewId).find((m) => m.theme === params.theme)
+    const mention = (await new ReviewStore(db).mentionsOf(params.reviewId)).find((m) => m.theme === params.theme)
     const span = mention && params.verdict !== 'added' ? mention : { start: 0, end: review.text.length }
-    saveCorrection(db, {
+    await saveCorrection(db, {
       reviewId: params.reviewId,
       packId,
       theme: params.theme,
@@ -61,7 +61,7 @@ export function correctTheme(db: Db, params: { reviewId: string; theme: string; 
       at: now,
     })
   }
-  recordAudit(db, { at: now, actor, action: `theme.${params.verdict}`, subject: params.reviewId, after: { theme: params.theme, polarity: params.polarity } })
+  await recordAudit(db, { at: now, actor, action: `theme.${params.verdict}`, subject: params.reviewId, after: { theme: params.theme, polarity: params.polarity } })
 }
 
 export interface LabelledExample {
@@ -76,13 +76,13 @@ export interface LabelledExample {
  * score the theme engine on them and a pack editor can tune cues: the engine's themes, minus the
  * rejected ones, plus the added ones; the latest verdict per theme wins.
  */
-export function labelledExamplesFromCorrections(db: Db): LabelledExample[] {
+export async function labelledExamplesFromCorrections(db: Db): Promise<LabelledExample[]> {
   const byReview = new Map<string, ThemeCorrection[]>()
-  for (const c of listThemeCorrections(db)) byReview.set(c.reviewId, [...(byReview.get(c.reviewId) ?? []), c])
+  for (const c of await listThemeCorrections(db)) byReview.set(c.reviewId, [...(byReview.get(c.reviewId) ?? []), c])
   const store = new ReviewStore(db)
   const examples: LabelledExample[] = []
   for (const [reviewId, corrections] of byReview) {
-    const review = store.get(reviewId)
+    const review = await store.get(reviewId)
     if (!review || review.status !== 'active') continue
     const themes: Record<string, Polarity> = { ...review.themes }
     for (const c of corrections) {

@@ -26,7 +26,7 @@ export interface PlacesFallbackView {
  * curation, and nothing is cached.
  */
 export async function placesFallback(db: Db, settings: PlacesSettings, locationId: string): Promise<PlacesFallbackView> {
-  const placeId = getPlaceId(db, locationId)
+  const placeId = await getPlaceId(db, locationId)
   if (!placeId) throw new NotFoundError(`location "${locationId}" has no Place id`)
   if (!settings.apiKey) throw new RuleViolationError('GOOGLE_PLACES_API_KEY is not set')
   const place = await fetchPlaceReviews({ placeId, apiKey: settings.apiKey, apiRoot: settings.apiRoot })

@@ -9,10 +9,10 @@ export interface RebuildReport {
 }
 
 /** `plaudit rollups rebuild`: recomputes the dashboard rollups and says whether they had drifted. */
-export function rebuildDashboardRollups(db: Db): RebuildReport {
-  const before = snapshotRollups(db)
-  const counts = rebuildRollups(db)
-  const after = snapshotRollups(db)
+export async function rebuildDashboardRollups(db: Db): Promise<RebuildReport> {
+  const before = await snapshotRollups(db)
+  const counts = await rebuildRollups(db)
+  const after = await snapshotRollups(db)
   const differ = (a: string[], b: string[]) => {
     const inB = new Set(b)
     const inA = new Set(a)

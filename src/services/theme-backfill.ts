@@ -8,38 +8,50 @@ import { ensureShippedPacks, getPack, taggerFor } from './theme-packs.ts'
 
 /**
  * An analyzer over the active stored pack. `refresh` costs two indexed reads: it rebuilds the
- * tagger only when the active pack, its version or its model changed.
+ * tagger only when the active pack, its version or its model changed. Tagging itself stays
+ * synchronous: `tag` works on what the last refresh loaded.
  */
-export function createStoredAnalyzer(db: Db, now: () => Date): Analyzer {
-  ensureShippedPacks(db, now())
+export async function createStoredAnalyzer(db: Db, now: () => Date): Promise<Analyzer> {
+  await ensureShippedPacks(db, now())
   let key = ''
+  const load = async () => {
+    const id = (await activePackId(db))!
+    const next = `${id}@${await currentPackVersion(db, id)}/${await modelStamp(db, id)}`
+    if (next === key) return
+    const pack = await getPack(db, id)
+    const tag = await taggerFor(db, pack)
+    // Set together, after the reads: nobody sees a pack with another pack's tagger.
+    key = next
+    analyzer.pack = pack
+    analyzer.tag = tag
+  }
+  // Jobs running at once share the analyzer: refreshes run one after another, so an older read
+  // can never overwrite a newer pack, and each caller sees the state of its own call or later.
+  let refreshing: Promise<void> = Promise.resolve()
   const analyzer: Analyzer = {
-    pack: getPack(db, activePackId(db)!),
+    pack: await getPack(db, (await activePackId(db))!),
     tag: () => ({ themes: {}, mentions: [] }),
     refresh() {
-      const id = activePackId(db)!
-      const next = `${id}@${currentPackVersion(db, id)}/${modelStamp(db, id)}`
-      if (next === key) return
-      key = next
-      analyzer.pack = getPack(db, id)
-      analyzer.tag = taggerFor(db, analyzer.pack)
+      const run = refreshing.then(load)
+      refreshing = run.catch(() => undefined)
+      return run
     },
   }
-  analyzer.refresh!()
+  await analyzer.refresh!()
   return analyzer
 }
 
 export const BACKFILL_BATCH = 500
 
 /** The backfill for the active pack's current version (created once; asking again returns it). */
-export function backfillForActivePack(db: Db, now: Date): Backfill {
-  const id = activePackId(db)
+export async function backfillForActivePack(db: Db, now: Date): Promise<Backfill> {
+  const id = await activePackId(db)
   if (id === null) throw new NotFoundError('no theme pack is active')
-  return createBackfill(db, id, currentPackVersion(db, id)!, now)
+  return createBackfill(db, id, (await currentPackVersion(db, id))!, now)
 }
 
-export function backfillStatus(db: Db, backfillId: string): Backfill {
-  const b = getBackfill(db, backfillId)
+export async function backfillStatus(db: Db, backfillId: string): Promise<Backfill> {
+  const b = await getBackfill(db, backfillId)
   if (b === null) throw new NotFoundError(`backfill ${backfillId} does not exist`)
   return b
 }
@@ -55,28 +67,28 @@ export async function runBackfill(
   onProgress: (progress: { done: number; total: number }) => Promise<void>,
   batchSize = BACKFILL_BATCH,
 ): Promise<Backfill> {
-  let b = backfillStatus(db, backfillId)
+  let b = await backfillStatus(db, backfillId)
   if (b.status === 'finished') return b
-  updateBackfill(db, b.id, { status: 'running' })
+  await updateBackfill(db, b.id, { status: 'running' })
   let done = b.done
   let cursor = b.cursor
   for (;;) {
-    analyzer.refresh?.()
+    await analyzer.refresh?.()
     if (analyzer.pack.id !== b.packId || analyzer.pack.version !== b.packVersion) {
-      updateBackfill(db, b.id, { status: 'failed', finishedAt: now().toISOString() })
+      await updateBackfill(db, b.id, { status: 'failed', finishedAt: now().toISOString() })
       return backfillStatus(db, b.id)
     }
-    const ids = reviewIdsAfter(db, cursor, batchSize)
+    const ids = await reviewIdsAfter(db, cursor, batchSize)
     if (ids.length === 0) break
     await analyzeReviews(db, analyzer, ids)
     done += ids.length
     cursor = ids[ids.length - 1]!
     const total = Math.max(b.total, done)
-    updateBackfill(db, b.id, { done, cursor, total })
+    await updateBackfill(db, b.id, { done, cursor, total })
     await onProgress({ done, total })
   }
-  updateBackfill(db, b.id, { status: 'finished', finishedAt: now().toISOString(), total: done })
-  b = backfillStatus(db, b.id)
+  await updateBackfill(db, b.id, { status: 'finished', finishedAt: now().toISOString(), total: done })
+  b = await backfillStatus(db, b.id)
   await onProgress({ done: b.done, total: b.total })
   return b
 }

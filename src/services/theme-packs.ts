@@ -48,13 +48,13 @@ export type ThemePackInput = z.input<typeof themePackSchema>
 export const SHIPPED_PACKS: readonly ThemePack[] = [chiropracticPack, restaurantPack]
 
 /** Puts the shipped packs in an empty database and makes the chiropractic pack active. */
-export function ensureShippedPacks(db: Db, now: Date): void {
+export async function ensureShippedPacks(db: Db, now: Date): Promise<void> {
   for (const pack of SHIPPED_PACKS) {
-    if (currentPack(db, pack.id) === null && saveFirstVersion(db, pack, 'plaudit', now)) {
-      trainAndStore(db, { ...pack, version: 1 }, now)
+    if ((await currentPack(db, pack.id)) === null && (await saveFirstVersion(db, pack, 'plaudit', now))) {
+      await trainAndStore(db, { ...pack, version: 1 }, now)
     }
   }
-  setActivePackIfUnset(db, chiropracticPack.id)
+  await setActivePackIfUnset(db, chiropracticPack.id)
 }
 
 /** Parses a pack from JSON input; a cue that cannot compile or a duplicate theme is a 422. */
@@ -80,13 +80,13 @@ export function parsePack(input: unknown): ThemePack {
   return pack
 }
 
-export function getPack(db: Db, packId: string): ThemePack {
-  const pack = currentPack(db, packId)
+export async function getPack(db: Db, packId: string): Promise<ThemePack> {
+  const pack = await currentPack(db, packId)
   if (pack === null) throw new NotFoundError(`theme pack ${packId} does not exist`)
   return pack
 }
 
-export function packSummaries(db: Db): PackSummary[] {
+export async function packSummaries(db: Db): Promise<PackSummary[]> {
   return listPacks(db)
 }
 
@@ -97,24 +97,24 @@ export interface SavedPack {
 }
 
 /** Saves a pack as a new version (retraining its classifier); the caller starts the backfill. */
-export function savePack(db: Db, input: unknown, actor: string, now: Date, expectedId?: string): SavedPack {
+export async function savePack(db: Db, input: unknown, actor: string, now: Date, expectedId?: string): Promise<SavedPack> {
   const pack = parsePack(input)
   if (expectedId !== undefined && pack.id !== expectedId) {
     throw new RuleViolationError(`pack id "${pack.id}" in the body does not match "${expectedId}" in the path`)
   }
-  const before = currentPack(db, pack.id)
-  const saved = savePackVersion(db, pack, actor, now)
-  trainAndStore(db, saved, now)
-  recordAudit(db, { at: now, actor, action: 'theme-pack.save', subject: pack.id, before: before ? String(before.version) : null, after: String(saved.version) })
-  if (activePackId(db) === null) setActivePackId(db, saved.id)
-  return { pack: saved, retagging: activePackId(db) === saved.id }
+  const before = await currentPack(db, pack.id)
+  const saved = await savePackVersion(db, pack, actor, now)
+  await trainAndStore(db, saved, now)
+  await recordAudit(db, { at: now, actor, action: 'theme-pack.save', subject: pack.id, before: before ? String(before.version) : null, after: String(saved.version) })
+  if ((await activePackId(db)) === null) await setActivePackId(db, saved.id)
+  return { pack: saved, retagging: (await activePackId(db)) === saved.id }
 }
 
-export function activatePack(db: Db, packId: string, actor: string, now: Date): ThemePack {
-  const pack = getPack(db, packId)
-  const before = activePackId(db)
-  setActivePackId(db, packId)
-  recordAudit(db, { at: now, actor, action: 'theme-pack.activate', subject: packId, before, after: packId })
+export async function activatePack(db: Db, packId: string, actor: string, now: Date): Promise<ThemePack> {
+  const pack = await getPack(db, packId)
+  const before = await activePackId(db)
+  await setActivePackId(db, packId)
+  await recordAudit(db, { at: now, actor, action: 'theme-pack.activate', subject: packId, before, after: packId })
   return pack
 }
 
@@ -144,22 +144,22 @@ export interface RetrainSummary {
   learnedThemes: string[]
 }
 
-function trainAndStore(db: Db, pack: ThemePack, now: Date): RetrainSummary {
-  const corrections = correctionsFor(db, pack.id)
+async function trainAndStore(db: Db, pack: ThemePack, now: Date): Promise<RetrainSummary> {
+  const corrections = await correctionsFor(db, pack.id)
   const examples = packExamples(pack)
   const model = trainModel(pack, [...examples, ...correctionExamples(corrections)])
-  saveModel(db, { packId: pack.id, packVersion: pack.version, model, examples: examples.length, corrections: corrections.length }, now)
+  await saveModel(db, { packId: pack.id, packVersion: pack.version, model, examples: examples.length, corrections: corrections.length }, now)
   return { packId: pack.id, packVersion: pack.version, examples: examples.length, corrections: corrections.length, learnedThemes: Object.keys(model.themes) }
 }
 
 /** Rebuilds a pack's classifier from its examples and every correction made so far. */
-export function retrainPack(db: Db, packId: string, now: Date): RetrainSummary {
-  return trainAndStore(db, getPack(db, packId), now)
+export async function retrainPack(db: Db, packId: string, now: Date): Promise<RetrainSummary> {
+  return trainAndStore(db, await getPack(db, packId), now)
 }
 
 /** The tagger for a pack: cues plus the stored classifier when it was trained for this version. */
-export function taggerFor(db: Db, pack: ThemePack): (text: string, rating?: number) => TagResult {
-  const stored = loadModel(db, pack.id)
+export async function taggerFor(db: Db, pack: ThemePack): Promise<(text: string, rating?: number) => TagResult> {
+  const stored = await loadModel(db, pack.id)
   const model = stored !== null && stored.packVersion === pack.version ? compileModel(stored.model) : undefined
   return createTagger(pack, model)
 }
@@ -182,19 +182,19 @@ export type CorrectionInput = z.infer<typeof correctionSchema>
  * pack; add names a theme the tagger missed. The evidence text is kept with the correction, so
  * the classifier learns from what the curator read even after the review is edited.
  */
-export function correctMention(db: Db, input: CorrectionInput, actor: string, now: Date): Correction {
-  const packId = activePackId(db)
+export async function correctMention(db: Db, input: CorrectionInput, actor: string, now: Date): Promise<Correction> {
+  const packId = await activePackId(db)
   if (packId === null) throw new RuleViolationError('no theme pack is active')
-  const pack = getPack(db, packId)
+  const pack = await getPack(db, packId)
   if (!pack.themes.some((t) => t.id === input.theme)) throw new RuleViolationError(`theme "${input.theme}" is not in pack ${packId}`)
   const store = new ReviewStore(db)
-  const review = store.get(input.reviewId)
+  const review = await store.get(input.reviewId)
   if (review === null) throw new NotFoundError(`review ${input.reviewId} does not exist`)
   let start = input.start ?? 0
   let end = input.end ?? review.text.length
   let polarity = input.polarity ?? null
   if (input.verdict !== 'add') {
-    const mention = store.mentionsOf(input.reviewId).find((m) => m.theme === input.theme && (input.start === undefined || m.start === input.start))
+    const mention = (await store.mentionsOf(input.reviewId)).find((m) => m.theme === input.theme && (input.start === undefined || m.start === input.start))
     if (mention === undefined) throw new NotFoundError(`review ${input.reviewId} has no "${input.theme}" mention${input.start === undefined ? '' : ` at ${input.start}`}`)
     start = mention.start
     end = mention.end
@@ -207,7 +207,7 @@ export function correctMention(db: Db, input: CorrectionInput, actor: string, no
     reviewId: input.reviewId, packId, theme: input.theme, verdict: input.verdict as Verdict, polarity,
     start, end, evidence: review.text.slice(start, end), actor, at: now,
   }
-  saveCorrection(db, correction)
-  recordAudit(db, { at: now, actor, action: `mention.${input.verdict}`, subject: `${input.reviewId}:${input.theme}`, before: null, after: `${start}-${end}` })
+  await saveCorrection(db, correction)
+  await recordAudit(db, { at: now, actor, action: `mention.${input.verdict}`, subject: `${input.reviewId}:${input.theme}`, before: null, after: `${start}-${end}` })
   return correction
 }

@@ -23,7 +23,7 @@ export interface HandlerDependencies {
 
 export function createHandlers(deps: HandlerDependencies): Handlers {
   const rebuildFeed = async (slug: string): Promise<string | null> => {
-    const feed = publishFeed(deps.db, slug, deps.now())
+    const feed = await publishFeed(deps.db, slug, deps.now())
     if (feed) await deps.announceFeed(slug)
     return feed?.etag ?? null
   }
@@ -32,12 +32,12 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       const result = await analyzeReviews(deps.db, deps.analyzer, data.reviewIds)
       // Widget freshness: a review that was edited (new text, new themes) and is quoted in a
       // collection gets that collection's feed rebuilt now, not at the next curation change.
-      for (const slug of collectionsQuotingReviews(deps.db, data.reviewIds)) await rebuildFeed(slug)
+      for (const slug of await collectionsQuotingReviews(deps.db, data.reviewIds)) await rebuildFeed(slug)
       return result
     },
     'rebuild-feed': async (data) => ({ etag: await rebuildFeed(data.slug) }),
     'expire-authorizations': async () => {
-      const rebuilt = rebuildFeedsWithExpiredAuthorizations(deps.db, deps.now())
+      const rebuilt = await rebuildFeedsWithExpiredAuthorizations(deps.db, deps.now())
       for (const slug of rebuilt) await deps.announceFeed(slug)
       return { rebuilt }
     },

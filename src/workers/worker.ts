@@ -46,17 +46,30 @@ export function startWorker(options: WorkerOptions): Worker {
     ...(options.lockDurationMs !== undefined && { lockDuration: options.lockDurationMs, stalledInterval: Math.max(250, Math.floor(options.lockDurationMs / 2)) }),
   })
 
+  // Failures being written to the database; closing the worker waits for them, so whoever
+  // closes the worker may close the database next.
+  const recording = new Set<Promise<void>>()
+  const record = async (job: Job, error: Error) => {
+    try {
+      await recordJobFailure(db, { queue: QUEUE_NAME, jobName: job.name, jobId: job.id ?? null, reason: error.message, payload: JSON.stringify(job.data) ?? 'undefined', failedAt: options.now() })
+    } catch (recordError) {
+      logger.error({ jobId: job.id, err: (recordError as Error).message }, 'could not record job failure')
+    }
+  }
+
   worker.on('failed', (job, error) => {
     if (!job) return
     const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1)
     logger.warn({ jobId: job.id, job: job.name, attempt: job.attemptsMade, final, err: error.message }, 'job failed')
     if (!final) return
-    try {
-      recordJobFailure(db, { queue: QUEUE_NAME, jobName: job.name, jobId: job.id ?? null, reason: error.message, payload: JSON.stringify(job.data) ?? 'undefined', failedAt: options.now() })
-    } catch (recordError) {
-      logger.error({ jobId: job.id, err: (recordError as Error).message }, 'could not record job failure')
-    }
+    const recorded = record(job, error).finally(() => recording.delete(recorded))
+    recording.add(recorded)
   })
   worker.on('error', (error) => logger.error({ err: error.message }, 'worker error'))
+  const closeWorker = worker.close.bind(worker)
+  worker.close = async (force?: boolean) => {
+    await closeWorker(force)
+    await Promise.all(recording)
+  }
   return worker
 }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer, type RunningApi } from '../../src/api/server.ts'
 import { hashApiKey, totpCode } from '../../src/services/accounts.ts'
@@ -19,7 +20,7 @@ describe('accounts, sessions, roles and API keys', () => {
   const reviewId = reviewIdFor('import', 'a1')
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     pipeline = await startPipeline(temp.db, prefix, () => NOW)
     base = pipeline.api.url
     await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'a.csv', [{ id: 'a1', rating: 5, text: 'I never felt rushed. Dr. Daniel took his time.', createdAt: '2025-01-01T10:00:00Z' }]), 'clinic')
@@ -28,7 +29,7 @@ describe('accounts, sessions, roles and API keys', () => {
   })
   afterAll(async () => {
     await pipeline.close()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 
@@ -36,7 +37,7 @@ describe('accounts, sessions, roles and API keys', () => {
     const session = await signIn(base, 'mia@clinic.test')
     expect(session.setCookie).toMatch(/^plaudit_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=43200$/)
     const token = session.cookie.split('=')[1]!
-    const rows = temp.db.$client.prepare('select token_hash from sessions').all() as Array<{ token_hash: string }>
+    const rows = await temp.db.all<{ token_hash: string }>(sql`select token_hash from sessions`)
     expect(rows.some((r) => r.token_hash === token)).toBe(false)
     expect(rows.length).toBeGreaterThan(0)
   })
@@ -108,7 +109,7 @@ describe('accounts, sessions, roles and API keys', () => {
     expect(invited.status).toBe(201)
     const { user } = (await invited.json()) as { user: { id: string; email: string } }
     expect(user.email).toBe('new.person@clinic.test')
-    const stored = temp.db.$client.prepare('select password_hash from users where id = ?').get(user.id) as { password_hash: string }
+    const stored = (await temp.db.get<{ password_hash: string }>(sql`select password_hash from users where id = ${user.id}`))!
     expect(stored.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/)
     expect(stored.password_hash).not.toContain('a long enough password')
     const theirSession = await signIn(base, 'new.person@clinic.test', 'a long enough password')
@@ -125,8 +126,8 @@ describe('accounts, sessions, roles and API keys', () => {
     const owner = await signIn(base, 'owner@clinic.test')
     const created = (await (await fetch(`${base}/api/v1/api-keys`, asSession(owner, 'POST', { name: 'site-builder', scope: 'marketing' }))).json()) as { key: string; apiKey: { id: string } }
     expect(created.key).toMatch(/^plk_/)
-    expect(storedApiKeyHash(temp.db, created.apiKey.id)).toBe(hashApiKey(created.key))
-    expect(JSON.stringify(temp.db.$client.prepare('select * from api_keys').all())).not.toContain(created.key)
+    expect(await storedApiKeyHash(temp.db, created.apiKey.id)).toBe(hashApiKey(created.key))
+    expect(JSON.stringify(await temp.db.all(sql`select * from api_keys`))).not.toContain(created.key)
     const listed = await (await fetch(`${base}/api/v1/api-keys`, asSession(owner, 'GET'))).text()
     expect(listed).not.toContain(created.key)
 
@@ -164,14 +165,14 @@ describe('login rate limits', () => {
     fetch(`${api.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     for (const email of ['a@clinic.test', 'b@clinic.test', 'c@clinic.test', 'd@clinic.test']) await seedUser(temp.db, email, 'marketing', NOW)
     api = await startApiServer({ db: temp.db, redis, prefix: limitPrefix, logger: silentLogger, adminApiKey: ADMIN_KEY, themeIds: ['posture'], now: () => NOW, port: 0, host: '127.0.0.1', loginLimits: { perAccount: 3, perAddress: 5, windowSeconds: 900 } })
   })
   afterAll(async () => {
     await api.close()
     await redis.quit()
-    temp.remove()
+    await temp.remove()
     await removeKeys(limitPrefix)
   })
 

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer } from '../../src/api/server.ts'
 import { closeDatabase, openDatabase } from '../../src/db/database.ts'
@@ -10,23 +11,25 @@ import { publishFeed } from '../../src/services/feed-publisher.ts'
 import { writeReviewsCsv } from '../support/csv.ts'
 import { silentLogger, usePipeline } from '../support/pipeline.ts'
 import { uniquePrefix } from '../support/redis.ts'
+import { databaseEnv, onPostgres } from '../support/temp-db.ts'
 
 const NOW = new Date('2026-11-20T12:00:00Z')
 const prefix = uniquePrefix('backup')
 const BIN = resolve(import.meta.dirname, '../../bin/plaudit.js')
 
-describe('backup and restore', () => {
+// SQLite only: `plaudit backup` and `restore` copy the SQLite file (online backup API); a PostgreSQL is backed up with its own tools.
+describe.skipIf(onPostgres)('backup and restore', () => {
   const suite = usePipeline(prefix, () => NOW)
 
   beforeAll(async () => {
     await suite.pipeline.importAndAnalyze(writeReviewsCsv(suite.temp.dir, 'r.csv', [{ id: 'k1', rating: 5, text: 'I never felt rushed. Great posture tips.' }]), 'clinic')
-    const t = createTestimonialFromReview(suite.temp.db, { reviewId: reviewIdFor('import', 'k1'), start: 0, end: 20, publish: true }, 'test', NOW)
-    replaceCollection(suite.temp.db, { slug: 'home', title: 'Home', testimonialIds: [t.id] }, 'test', NOW)
-    suite.pipeline.api.feeds.put(publishFeed(suite.temp.db, 'home', NOW)!)
+    const t = await createTestimonialFromReview(suite.temp.db, { reviewId: reviewIdFor('import', 'k1'), start: 0, end: 20, publish: true }, 'test', NOW)
+    await replaceCollection(suite.temp.db, { slug: 'home', title: 'Home', testimonialIds: [t.id] }, 'test', NOW)
+    suite.pipeline.api.feeds.put((await publishFeed(suite.temp.db, 'home', NOW))!)
   })
 
   const run = (args: string[], databaseFile: string) =>
-    spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, PLAUDIT_DATABASE_FILE: databaseFile, LOG_LEVEL: 'error' } })
+    spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...databaseEnv({ url: databaseFile }), LOG_LEVEL: 'error' } })
 
   it('restores a copy taken while the API runs, which serves the same feed bytes and ETag', async () => {
     const live = await fetch(`${suite.pipeline.api.url}/api/public/v1/collections/home`)
@@ -49,16 +52,16 @@ describe('backup and restore', () => {
       expect(await restored.text()).toBe(liveBody)
     } finally {
       await api.close()
-      closeDatabase(restoredDb)
+      await closeDatabase(restoredDb)
     }
   })
 
-  it('refuses to restore a file that is not a Plaudit database, leaving the current one alone', () => {
+  it('refuses to restore a file that is not a Plaudit database, leaving the current one alone', async () => {
     const notADatabase = join(suite.temp.dir, 'notes.txt')
     writeFileSync(notADatabase, 'hello')
     const restore = run(['restore', notADatabase], suite.temp.file)
     expect(restore.status).toBe(1)
     expect(restore.stderr).toMatch(/not a (SQLite|Plaudit) database/)
-    expect(suite.temp.db.$client.prepare('select count(*) as n from reviews').get()).toEqual({ n: 1 })
+    expect(await suite.temp.db.get(sql`select count(*) as n from reviews`)).toEqual({ n: 1 })
   })
 })

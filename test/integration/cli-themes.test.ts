@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { writeReviewsCsv } from '../support/csv.ts'
 import { removeKeys, uniquePrefix } from '../support/redis.ts'
+import { freshDatabase } from '../support/temp-db.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const BIN = join(ROOT, 'bin/plaudit.js')
@@ -14,19 +15,22 @@ const dir = mkdtempSync(join(tmpdir(), 'plaudit-cli-themes-'))
 const prefix = uniquePrefix('cli-themes')
 // the --wait test has its own database, so its own queue: backfill job ids are per database
 const waitPrefix = uniquePrefix('cli-themes-wait')
+// Created by the first command that opens them, as on a newcomer's machine.
+const databases = { 'plaudit.db': freshDatabase(), 'wait.db': freshDatabase() }
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
+  for (const database of Object.values(databases)) await database.remove()
   await removeKeys(prefix)
   await removeKeys(waitPrefix)
 })
 
-const env = (database: string) => ({
+const env = (database: keyof typeof databases) => ({
   ...process.env, REDIS_URL: 'redis://127.0.0.1:6379', PLAUDIT_QUEUE_PREFIX: database === 'wait.db' ? waitPrefix : prefix,
-  PLAUDIT_DATABASE_FILE: join(dir, database), LOG_LEVEL: 'error',
+  DATABASE_URL: databases[database].url, LOG_LEVEL: 'error',
 })
 
-function plaudit(args: string[], database = 'plaudit.db') {
+function plaudit(args: string[], database: keyof typeof databases = 'plaudit.db') {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: env(database) })
 }
 
@@ -86,7 +90,7 @@ describe('the re-tagging progress bar', () => {
 
 describe('plaudit themes import --wait with a running worker', () => {
   it('re-tags the imported reviews with the new version, drawing the progress until it is done', async () => {
-    const database = 'wait.db'
+    const database = 'wait.db' as const
     const rows = Array.from({ length: 30 }, (_, i) => ({ id: `w${i}`, rating: 5, text: i % 3 === 0 ? 'Lovely lobby with a fish tank.' : 'I never felt rushed.' }))
     expect(plaudit(['import', writeReviewsCsv(dir, 'wait.csv', rows), '--location', 'clinic'], database).status).toBe(0)
     const worker = spawn(process.execPath, [BIN, 'worker'], { env: env(database), stdio: ['ignore', 'ignore', 'ignore'] })

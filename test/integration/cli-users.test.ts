@@ -5,29 +5,33 @@ import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { closeDatabase, openDatabase } from '../../src/db/database.ts'
 import { findUserByEmail } from '../../src/db/stores/accounts.ts'
+import { freshDatabase } from '../support/temp-db.ts'
 
 const BIN = resolve(import.meta.dirname, '../../bin/plaudit.js')
 const dir = mkdtempSync(join(tmpdir(), 'plaudit-cli-users-'))
-const dbFile = join(dir, 'plaudit.db')
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const database = freshDatabase()
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true })
+  await database.remove()
+})
 
 const plaudit = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, PLAUDIT_DATABASE_FILE: dbFile, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'error' } })
+  spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, DATABASE_URL: database.url, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'error' } })
 
 describe('plaudit users add', () => {
-  it('adds an owner with the password from a file, stored as an scrypt hash', () => {
+  it('adds an owner with the password from a file, stored as an scrypt hash', async () => {
     const file = join(dir, 'pw.txt')
     writeFileSync(file, 'a very long owner password\n')
     const run = plaudit(['users', 'add', '--email', 'Owner@Clinic.test', '--role', 'owner', '--password-file', file])
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout).toContain('added owner@clinic.test (owner)')
-    const db = openDatabase(dbFile)
+    const db = openDatabase(database.url)
     try {
-      const user = findUserByEmail(db, 'owner@clinic.test')!
+      const user = (await findUserByEmail(db, 'owner@clinic.test'))!
       expect(user.role).toBe('owner')
       expect(user.passwordHash).toMatch(/^scrypt\$131072\$8\$1\$/)
     } finally {
-      closeDatabase(db)
+      await closeDatabase(db)
     }
   })
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startDemo } from '../support/demo-process.ts'
+import { freshDatabase, onPostgres } from '../support/temp-db.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const BIN = join(ROOT, 'bin/plaudit.js')
@@ -17,7 +18,7 @@ function plaudit(args: string[], options: { input?: string; env?: Record<string,
   return spawnSync(process.execPath, [BIN, ...args], {
     input: options.input,
     encoding: 'utf8',
-    env: { ...process.env, REDIS_URL: NO_REDIS, PLAUDIT_DATABASE_FILE: join(dir, 'never-created', 'x.db'), LOG_LEVEL: 'error', ...options.env },
+    env: { ...process.env, REDIS_URL: NO_REDIS, DATABASE_URL: `file:${join(dir, 'never-created', 'x.db')}`, LOG_LEVEL: 'error', ...options.env },
   })
 }
 
@@ -62,11 +63,13 @@ describe('plaudit eval', () => {
 })
 
 describe('plaudit migrate and import', () => {
+  const database = freshDatabase()
+
   it('migrates, then imports a file, listing each rejected row by line, field and value', () => {
-    const env = { REDIS_URL: 'redis://127.0.0.1:6379', PLAUDIT_DATABASE_FILE: join(dir, 'import', 'plaudit.db'), PLAUDIT_QUEUE_PREFIX: `plaudit-test-cli-${process.pid}` }
+    const env = { REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: database.url, PLAUDIT_QUEUE_PREFIX: `plaudit-test-cli-${process.pid}` }
     const migrate = plaudit(['migrate'], { env })
     expect(migrate.status, migrate.stderr).toBe(0)
-    expect(existsSync(env.PLAUDIT_DATABASE_FILE)).toBe(true)
+    if (!onPostgres) expect(existsSync(database.url.replace(/^file:/, ''))).toBe(true)
 
     const run = plaudit(['import', join(ROOT, 'samples/bad-rows.csv'), '--location', 'clinic'], { env })
     expect(run.status, run.stderr).toBe(2)
@@ -80,17 +83,23 @@ describe('plaudit migrate and import', () => {
   afterAll(async () => {
     const { removeKeys } = await import('../support/redis.ts')
     await removeKeys(`plaudit-test-cli-${process.pid}`)
+    await database.remove()
   })
 })
 
 describe('plaudit demo', () => {
+  const databases = { demo: freshDatabase(), noRedis: freshDatabase() }
+  afterAll(async () => {
+    for (const database of Object.values(databases)) await database.remove()
+  })
+
   it('starts a private redis-server when none answers, runs the pipeline and serves the collection', async () => {
     const redisServer = spawnSync('sh', ['-c', 'command -v redis-server || command -v valkey-server'], { encoding: 'utf8' }).stdout.trim()
     expect(redisServer, 'redis-server must be installed for this test (.ci/run installs it)').not.toBe('')
     const demo = await startDemo({
       REDIS_URL: NO_REDIS,
       PATH: `${dirname(redisServer)}:${process.env.PATH ?? ''}`,
-      PLAUDIT_DATABASE_FILE: join(dir, 'demo', 'plaudit.db'),
+      DATABASE_URL: databases.demo.url,
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -118,7 +127,7 @@ describe('plaudit demo', () => {
   })
 
   it('says in one line how to get Redis, and exits non-zero, when none answers and none is installed', () => {
-    const run = plaudit(['demo'], { env: { PATH: join(dir, 'no-such-folder'), PLAUDIT_DATABASE_FILE: join(dir, 'no-redis', 'plaudit.db'), PORT: '0' } })
+    const run = plaudit(['demo'], { env: { PATH: join(dir, 'no-such-folder'), DATABASE_URL: databases.noRedis.url, PORT: '0' } })
     expect(run.status).toBe(1)
     const help = run.stderr.trim().split('\n').filter((line) => line.includes('redis'))
     expect(help).toHaveLength(1)

@@ -40,7 +40,7 @@ describe('the curation workspace API', () => {
   const id = (external: string) => reviewIdFor('import', external)
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     pipeline = await startPipeline(temp.db, prefix, () => clock, { storedPacks: true })
     base = pipeline.api.url
     await pipeline.importAndAnalyze(
@@ -60,7 +60,7 @@ describe('the curation workspace API', () => {
   })
   afterAll(async () => {
     await pipeline.close()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 
@@ -71,7 +71,7 @@ describe('the curation workspace API', () => {
   const search = async (query: string) => (await call<{ reviews: Hit[] }>(mia, 'GET', `/api/v1/curation/search?${query}`)).body.reviews
   const publicFeed = async (slug: string) => (await (await fetch(`${base}/api/public/v1/collections/${slug}`)).json()) as Feed
 
-  it('finds reviews by word stems with FTS5, treating query syntax as plain words', async () => {
+  it('finds reviews by word stems with full-text search (FTS5, tsvector), treating query syntax as plain words', async () => {
     expect((await search('q=rushed')).map((r) => r.id).sort()).toEqual([id('w1'), id('w2'), id('w5')].sort())
     expect((await search('q=posture%20monitor')).map((r) => r.id)).toEqual([id('w3')])
     expect((await search(`q=${encodeURIComponent('"NEAR" AND OR *')}`)).map((r) => r.id)).toEqual([id('w5')])
@@ -92,10 +92,10 @@ describe('the curation workspace API', () => {
     expect((await call(mia, 'GET', '/api/v1/curation/search?stars=6')).status).toBe(400)
   })
 
-  it('gives the same page whichever plan the search picks (few matches: start from them; many: walk newest first)', () => {
+  it('gives the same page whichever plan the search picks (few matches: start from them; many: walk newest first)', async () => {
     for (const query of [{ words: 'rushed' }, { theme: 'never-rushed', polarity: 'positive' as const }, { words: 'rushed', stars: [1, 5] }, { theme: 'posture' }]) {
-      const driven = searchForCuration(temp.db, { ...query, includeHidden: true, limit: 2 }).map((r) => r.id)
-      const walked = searchForCuration(temp.db, { ...query, includeHidden: true, limit: 2, driveLimit: 0 }).map((r) => r.id)
+      const driven = (await searchForCuration(temp.db, { ...query, includeHidden: true, limit: 2 })).map((r) => r.id)
+      const walked = (await searchForCuration(temp.db, { ...query, includeHidden: true, limit: 2, driveLimit: 0 })).map((r) => r.id)
       expect(walked, JSON.stringify(query)).toEqual(driven)
       expect(driven.length, JSON.stringify(query)).toBeGreaterThan(0)
     }
@@ -106,20 +106,20 @@ describe('the curation workspace API', () => {
     expect((await call(mia, 'POST', `/api/v1/reviews/${id('w3')}/themes`, { theme: 'posture', polarity: 'positive', verdict: 'rejected' })).status).toBe(201)
     expect((await call(mia, 'POST', `/api/v1/reviews/${id('w1')}/themes`, { theme: 'connected-care', polarity: 'positive', verdict: 'added' })).status).toBe(201)
     expect((await call(mia, 'POST', `/api/v1/reviews/${id('w1')}/themes`, { theme: 'made-up', polarity: 'positive', verdict: 'added' })).status).toBe(400)
-    expect(listThemeCorrections(temp.db).map((c) => [c.theme, c.verdict, c.actor])).toEqual([
+    expect((await listThemeCorrections(temp.db)).map((c) => [c.theme, c.verdict, c.actor])).toEqual([
       ['never-rushed', 'confirmed', 'user:mia@clinic.test'],
       ['posture', 'rejected', 'user:mia@clinic.test'],
       ['connected-care', 'added', 'user:mia@clinic.test'],
     ])
-    const learnedFrom = correctionsFor(temp.db, 'chiropractic').map((c) => [c.reviewId, c.theme, c.verdict, c.evidence.length > 0])
+    const learnedFrom = (await correctionsFor(temp.db, 'chiropractic')).map((c) => [c.reviewId, c.theme, c.verdict, c.evidence.length > 0])
     expect(learnedFrom).toEqual([
       [id('w1'), 'never-rushed', 'confirm', true],
       [id('w3'), 'posture', 'reject', true],
       [id('w1'), 'connected-care', 'add', true],
     ])
-    const labelled = labelledExamplesFromCorrections(temp.db)
+    const labelled = await labelledExamplesFromCorrections(temp.db)
     expect(labelled.find((e) => e.id === id('w1'))?.themes).toMatchObject({ 'never-rushed': 'positive', 'connected-care': 'positive' })
-    expect(new ReviewStore(temp.db).get(id('w3'))?.themes).toHaveProperty('posture')
+    expect((await new ReviewStore(temp.db).get(id('w3')))?.themes).toHaveProperty('posture')
     expect(labelled.find((e) => e.id === id('w3'))?.themes).not.toHaveProperty('posture')
     const w1 = (await search('q=Daniel'))[0]!
     expect(w1.themes).toContainEqual({ theme: 'connected-care', polarity: 'positive', verdict: 'added' })
@@ -171,9 +171,9 @@ describe('the curation workspace API', () => {
     // Expiry: the scheduled job's service, with the clock moved past the expiry date.
     await call(mia, 'POST', `/api/v1/testimonials/${tid}/authorizations`, { ...record, expiresAt: '2026-12-31' })
     expect((await publicFeed('neck')).testimonials[0]!.attribution).toBe('Myra K.')
-    expect(rebuildFeedsWithExpiredAuthorizations(temp.db, new Date('2026-12-30T12:00:00Z'))).toEqual([])
+    expect(await rebuildFeedsWithExpiredAuthorizations(temp.db, new Date('2026-12-30T12:00:00Z'))).toEqual([])
     clock = new Date('2026-12-31T00:00:01Z')
-    const handlers = createHandlers({ db: temp.db, analyzer: createAnalyzer(chiropracticPack), now: () => clock, announceFeed: async (slug) => pipeline.api.feeds.reload(slug) })
+    const handlers = await createHandlers({ db: temp.db, analyzer: createAnalyzer(chiropracticPack), now: () => clock, announceFeed: async (slug) => pipeline.api.feeds.reload(slug) })
     expect(await handlers['expire-authorizations']({}, undefined as never)).toEqual({ rebuilt: ['neck'] })
     expect((await publicFeed('neck')).testimonials[0]!.attribution).toBe('Verified patient')
     expect(await handlers['expire-authorizations']({}, undefined as never)).toEqual({ rebuilt: [] })

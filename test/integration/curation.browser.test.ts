@@ -57,7 +57,7 @@ describe('the curation workspace in a real browser', () => {
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     pipeline = await startPipeline(temp.db, prefix, () => NOW)
     await pipeline.importAndAnalyze(SAMPLE, 'clinic')
     await seedUser(temp.db, 'mia@clinic.test', 'marketing', NOW)
@@ -74,7 +74,7 @@ describe('the curation workspace in a real browser', () => {
   afterAll(async () => {
     await browser?.close()
     await pipeline.close()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 

@@ -48,15 +48,15 @@ const FIXTURES: Fixture[] = [
   { id: 'a1', location: 'annex', rating: 1, text: 'Waited an hour.', createdAt: '2026-11-05T10:00:00Z', themes: [['wait-time', 'negative', 'Waited an hour']] },
 ]
 
-function seed(temp: TempDatabase): void {
+async function seed(temp: TempDatabase): Promise<void> {
   const store = new ReviewStore(temp.db)
   for (const location of ['clinic', 'annex']) {
-    ensureLocation(temp.db, { id: location, name: location === 'clinic' ? 'Upper Back Clinic' : 'Annex' })
+    await ensureLocation(temp.db, { id: location, name: location === 'clinic' ? 'Upper Back Clinic' : 'Annex' })
     const fixtures = FIXTURES.filter((f) => (f.location ?? 'clinic') === location)
     const inputs: ReviewInput[] = fixtures.map((f) => ({ source: 'google-business-profile', externalId: f.id, author: f.author ?? 'Pat D.', rating: f.rating, text: f.text, createdAt: new Date(f.createdAt), url: `https://example.com/r/${f.id}` }))
-    store.upsertBatch(location, inputs, NOW)
-    const hashes = new Map(store.forAnalysis(fixtures.map((f) => reviewIdFor('google-business-profile', f.id))).map((r) => [r.id, r.contentHash]))
-    store.saveAnalyses(
+    await store.upsertBatch(location, inputs, NOW)
+    const hashes = new Map((await store.forAnalysis(fixtures.map((f) => reviewIdFor('google-business-profile', f.id)))).map((r) => [r.id, r.contentHash]))
+    await store.saveAnalyses(
       fixtures.map((f) => {
         const id = reviewIdFor('google-business-profile', f.id)
         const mentions: Mention[] = f.themes.map(([theme, polarity, evidence]) => ({ theme, polarity, start: f.text.indexOf(evidence), end: f.text.indexOf(evidence) + evidence.length, score: 1 }))
@@ -65,12 +65,12 @@ function seed(temp: TempDatabase): void {
       'chiropractic',
       1,
     )
-    for (const f of fixtures) if (f.replyAt) store.recordReply(reviewIdFor('google-business-profile', f.id), new Date(f.replyAt))
+    for (const f of fixtures) if (f.replyAt) await store.recordReply(reviewIdFor('google-business-profile', f.id), new Date(f.replyAt))
   }
-  store.markRemoved([reviewIdFor('google-business-profile', 'gone')], NOW)
-  setAggregate(temp.db, 'clinic', { source: 'google-business-profile', rating: 4.6, count: 120, url: null, checkedAt: new Date('2026-11-20T09:00:00Z') })
-  recordSyncOutcome(temp.db, { locationId: 'clinic', source: 'google-business-profile', at: new Date('2026-11-19T08:00:00Z'), ok: true })
-  recordSyncOutcome(temp.db, { locationId: 'clinic', source: 'google-business-profile', at: new Date('2026-11-20T08:00:00Z'), ok: false, error: 'invalid_grant', needsReauth: true })
+  await store.markRemoved([reviewIdFor('google-business-profile', 'gone')], NOW)
+  await setAggregate(temp.db, 'clinic', { source: 'google-business-profile', rating: 4.6, count: 120, url: null, checkedAt: new Date('2026-11-20T09:00:00Z') })
+  await recordSyncOutcome(temp.db, { locationId: 'clinic', source: 'google-business-profile', at: new Date('2026-11-19T08:00:00Z'), ok: true })
+  await recordSyncOutcome(temp.db, { locationId: 'clinic', source: 'google-business-profile', at: new Date('2026-11-20T08:00:00Z'), ok: false, error: 'invalid_grant', needsReauth: true })
 }
 
 describe('the dashboard API on a small fixed data set', () => {
@@ -79,8 +79,8 @@ describe('the dashboard API on a small fixed data set', () => {
   const redis = connectTestRedis()
 
   beforeAll(async () => {
-    temp = createTempDatabase()
-    seed(temp)
+    temp = await createTempDatabase()
+    await seed(temp)
     api = await startApiServer({
       db: temp.db,
       redis,
@@ -97,7 +97,7 @@ describe('the dashboard API on a small fixed data set', () => {
   afterAll(async () => {
     await api.close()
     await redis.quit()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 

@@ -6,7 +6,7 @@ import { chiropracticPack } from '../../src/domain/themes/default-pack.ts'
 import { analyzeReviews, createAnalyzer } from '../../src/services/analyze-reviews.ts'
 import { importReviews } from '../../src/services/import-reviews.ts'
 import { writeReviewsCsv } from '../support/csv.ts'
-import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
+import { createTempDatabase, databaseEnv, type TempDatabase } from '../support/temp-db.ts'
 
 const BIN = resolve(import.meta.dirname, '../../bin/plaudit.js')
 const NOW = new Date('2026-11-20T12:00:00Z')
@@ -16,11 +16,11 @@ describe('plaudit rollups rebuild and plaudit export', () => {
   const plaudit = (args: string[]) =>
     spawnSync(process.execPath, [BIN, ...args], {
       encoding: 'utf8',
-      env: { ...process.env, PLAUDIT_DATABASE_FILE: temp.file, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'error' },
+      env: { ...process.env, ...databaseEnv(temp), REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'error' },
     })
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     const analyzer = createAnalyzer(chiropracticPack)
     const file = writeReviewsCsv(temp.dir, 'cli.csv', [
       { id: 'k1', rating: 5, text: 'I never felt rushed.', createdAt: '2026-10-01T10:00:00Z' },

@@ -23,7 +23,7 @@ describe('the owner dashboard in a real browser', () => {
   let browser: Browser
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     pipeline = await startPipeline(temp.db, prefix, () => NOW)
     await pipeline.importAndAnalyze(SAMPLE, 'clinic')
     browser = await launchChromium()
@@ -31,7 +31,7 @@ describe('the owner dashboard in a real browser', () => {
   afterAll(async () => {
     await browser?.close()
     await pipeline.close()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 

@@ -22,21 +22,21 @@ describe('the demo page in a real browser', () => {
   const hostile = (parse(readFileSync(SAMPLE), { columns: true }) as Array<{ id: string; text: string }>).find((r) => r.text.includes('<script>'))!
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     pipeline = await startPipeline(temp.db, prefix, () => NOW)
     await pipeline.importAndAnalyze(SAMPLE, 'clinic')
     const scriptAt = hostile.text.indexOf('<script>')
     const sentenceEnd = hostile.text.indexOf('</script>') + '</script>'.length
-    const quoted = createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', hostile.id), start: scriptAt, end: sentenceEnd, publish: true }, 'test', NOW)
-    const plain = createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', 's001'), start: 0, end: 20, publish: true }, 'test', NOW)
-    replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [quoted.id, plain.id] }, 'test', NOW)
-    pipeline.api.feeds.put(publishFeed(temp.db, 'home', NOW)!)
+    const quoted = await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', hostile.id), start: scriptAt, end: sentenceEnd, publish: true }, 'test', NOW)
+    const plain = await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', 's001'), start: 0, end: 20, publish: true }, 'test', NOW)
+    await replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [quoted.id, plain.id] }, 'test', NOW)
+    pipeline.api.feeds.put((await publishFeed(temp.db, 'home', NOW))!)
     browser = await launchChromium()
   })
   afterAll(async () => {
     await browser?.close()
     await pipeline.close()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 

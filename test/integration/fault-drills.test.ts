@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { resolve } from 'node:path'
 import { QueueEvents } from 'bullmq'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listJobFailures } from '../../src/db/stores/job-failures.ts'
 import { chiropracticPack } from '../../src/domain/themes/default-pack.ts'
@@ -14,7 +15,7 @@ import { startWorker } from '../../src/workers/worker.ts'
 import { writeReviewsCsv } from '../support/csv.ts'
 import { silentLogger } from '../support/pipeline.ts'
 import { connectTestRedis, removeKeys, TEST_REDIS_URL, uniquePrefix } from '../support/redis.ts'
-import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
+import { createTempDatabase, databaseEnv, type TempDatabase } from '../support/temp-db.ts'
 
 const prefix = uniquePrefix('faults')
 const BIN = resolve(import.meta.dirname, '../../bin/plaudit.js')
@@ -28,7 +29,7 @@ describe('fault drills', () => {
   const children: ChildProcess[] = []
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     events = new QueueEvents(QUEUE_NAME, { connection: { url: TEST_REDIS_URL }, prefix })
     await events.waitUntilReady()
   })
@@ -38,13 +39,13 @@ describe('fault drills', () => {
     await queue.queue.obliterate({ force: true })
     await queue.close()
     await redis.quit()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 
   const startWorkerProcess = () => {
     const child = spawn(process.execPath, [BIN, 'worker'], {
-      env: { ...process.env, PLAUDIT_DATABASE_FILE: temp.file, REDIS_URL: TEST_REDIS_URL, PLAUDIT_QUEUE_PREFIX: prefix, PLAUDIT_WORKER_LOCK_MS: '1000', LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...databaseEnv(temp), REDIS_URL: TEST_REDIS_URL, PLAUDIT_QUEUE_PREFIX: prefix, PLAUDIT_WORKER_LOCK_MS: '1000', LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     })
     children.push(child)
@@ -81,19 +82,21 @@ describe('fault drills', () => {
 
     const tag = createTagger(chiropracticPack)
     const expected = rows.reduce((n, r) => n + tag(r.text, r.rating).mentions.length, 0)
-    const stored = temp.db.$client.prepare("select count(*) as n, count(distinct m.review_id || m.theme || m.start) as distinctMentions, count(distinct m.review_id) as reviews from mentions m join reviews r on r.id = m.review_id where r.location_id = 'kill'").get()
+    const stored = await temp.db.get(
+      sql`select count(*) as n, count(distinct m.review_id || m.theme || cast(m.start as text)) as "distinctMentions", count(distinct m.review_id) as reviews from mentions m join reviews r on r.id = m.review_id where r.location_id = 'kill'`,
+    )
     expect(stored).toEqual({ n: expected, distinctMentions: expected, reviews: 500 })
   })
 
   it('puts a job that throws every time in the failed set after its attempts, records it, and keeps the queue moving', async () => {
-    const handlers = createHandlers({ db: temp.db, analyzer: { pack: chiropracticPack, tag: createTagger(chiropracticPack) }, now: () => NOW, announceFeed: async () => undefined })
+    const handlers = await createHandlers({ db: temp.db, analyzer: { pack: chiropracticPack, tag: createTagger(chiropracticPack) }, now: () => NOW, announceFeed: async () => undefined })
     const poisoned = {
       ...handlers,
       'rebuild-feed': async () => {
         throw new Error('poison: this feed can never be built')
       },
     }
-    const worker = startWorker({ connection: redis, prefix, db: temp.db, handlers: poisoned, concurrency: 1, logger: silentLogger, now: () => NOW })
+    const worker = await startWorker({ connection: redis, prefix, db: temp.db, handlers: poisoned, concurrency: 1, logger: silentLogger, now: () => NOW })
     try {
       const finallyFailed = new Promise<string>((resolveFailed) =>
         worker.on('failed', (job) => job && job.attemptsMade >= 3 && resolveFailed(job.id ?? '')),
@@ -106,7 +109,7 @@ describe('fault drills', () => {
       await healthyDone
       expect(await poison.getState()).toBe('failed')
       expect(await (await queue.queue.getJob(healthy))!.getState()).toBe('completed')
-      expect(listJobFailures(temp.db).filter((f) => f.jobId === poison.id)).toEqual([expect.objectContaining({ reason: 'poison: this feed can never be built' })])
+      expect((await listJobFailures(temp.db)).filter((f) => f.jobId === poison.id)).toEqual([expect.objectContaining({ reason: 'poison: this feed can never be built' })])
     } finally {
       await worker.close()
     }

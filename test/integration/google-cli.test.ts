@@ -5,16 +5,20 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Queue } from 'bullmq'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDatabase, openDatabase } from '../../src/db/database.ts'
 import { QUEUE_NAME } from '../../src/jobs/contracts.ts'
 import { AUTH_CODE, FakeGoogle, LOCATION, REFRESH_TOKEN } from '../support/fake-google.ts'
 import { connectTestRedis, removeKeys, TEST_REDIS_URL, uniquePrefix } from '../support/redis.ts'
+import { freshDatabase } from '../support/temp-db.ts'
 
 const BIN = resolve(import.meta.dirname, '../../bin/plaudit.js')
 const prefix = uniquePrefix('google-cli')
 const dir = mkdtempSync(join(tmpdir(), 'plaudit-google-cli-'))
 const KEY = randomBytes(32).toString('base64')
+// Each created by the first command that opens it.
+const databases = { main: freshDatabase(), keys: freshDatabase(), connect: freshDatabase(), connectBad: freshDatabase() }
 
 describe('plaudit google', () => {
   let fake: FakeGoogle
@@ -33,7 +37,7 @@ describe('plaudit google', () => {
   beforeAll(async () => {
     fake = await new FakeGoogle().start()
     env = {
-      PLAUDIT_DATABASE_FILE: join(dir, 'plaudit.db'),
+      DATABASE_URL: databases.main.url,
       REDIS_URL: TEST_REDIS_URL,
       PLAUDIT_QUEUE_PREFIX: prefix,
       LOG_LEVEL: 'error',
@@ -49,6 +53,7 @@ describe('plaudit google', () => {
     await fake.stop()
     await removeKeys(prefix)
     rmSync(dir, { recursive: true, force: true })
+    for (const database of Object.values(databases)) await database.remove()
   })
 
   it('adds a location from a refresh-token file, stores the token encrypted, schedules its syncs and syncs it now', async () => {
@@ -58,9 +63,9 @@ describe('plaudit google', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout).toContain('added google-4829164037751902613')
 
-    const db = openDatabase(join(dir, 'plaudit.db'))
-    const stored = db.$client.prepare('select refresh_token_enc as token from google_connections').all() as Array<{ token: string }>
-    closeDatabase(db)
+    const db = openDatabase(databases.main.url)
+    const stored = await db.all<{ token: string }>(sql`select refresh_token_enc as token from google_connections`)
+    await closeDatabase(db)
     expect(stored).toHaveLength(1)
     expect(stored[0]!.token).not.toContain(REFRESH_TOKEN)
     expect(stored[0]!.token).toMatch(/^v1\./)
@@ -85,7 +90,7 @@ describe('plaudit google', () => {
   it('refuses to start with a wrong or missing token key, saying so', async () => {
     const tokenFile = join(dir, 'refresh-token-2.txt')
     writeFileSync(tokenFile, REFRESH_TOKEN)
-    const db = { PLAUDIT_DATABASE_FILE: join(dir, 'keys.db') }
+    const db = { DATABASE_URL: databases.keys.url }
     expect((await plaudit(['google', 'add-location', '--location', LOCATION, '--refresh-token-file', tokenFile], db)).status).toBe(0)
     const wrong = await plaudit(['google', 'sync', '--location', LOCATION], { ...db, PLAUDIT_TOKEN_KEY: randomBytes(32).toString('base64') })
     expect(wrong.status).toBe(1)
@@ -99,7 +104,7 @@ describe('plaudit google', () => {
   })
 
   it('connects an account through the loopback OAuth flow and adds the picked location', async () => {
-    const child = spawn(process.execPath, [BIN, 'google', 'connect'], { env: { ...process.env, ...env, PLAUDIT_DATABASE_FILE: join(dir, 'connect.db') }, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, 'google', 'connect'], { env: { ...process.env, ...env, DATABASE_URL: databases.connect.url }, stdio: ['pipe', 'pipe', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const output: string[] = []
@@ -135,7 +140,7 @@ describe('plaudit google', () => {
   })
 
   it('refuses a callback whose state it did not hand out', async () => {
-    const child = spawn(process.execPath, [BIN, 'google', 'connect'], { env: { ...process.env, ...env, PLAUDIT_DATABASE_FILE: join(dir, 'connect-bad.db') }, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, 'google', 'connect'], { env: { ...process.env, ...env, DATABASE_URL: databases.connectBad.url }, stdio: ['pipe', 'pipe', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const redirect = await new Promise<string>((resolve) => {

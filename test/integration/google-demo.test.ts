@@ -1,22 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startDemo } from '../support/demo-process.ts'
 import { LOCATION } from '../support/fake-google.ts'
 import { removeKeys, TEST_REDIS_URL, uniquePrefix } from '../support/redis.ts'
+import { freshDatabase } from '../support/temp-db.ts'
 
-const dir = mkdtempSync(join(tmpdir(), 'plaudit-google-demo-'))
+const database = freshDatabase()
 const prefix = uniquePrefix('google-demo')
 
 afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true })
+  await database.remove()
   await removeKeys(prefix)
 })
 
 describe('plaudit demo with PLAUDIT_DEMO_GOOGLE=1', () => {
   it('shows a connected fake Google location that has synced, and a connect button that works without Google', async () => {
-    const demo = await startDemo({ REDIS_URL: TEST_REDIS_URL, PLAUDIT_QUEUE_PREFIX: prefix, PLAUDIT_DATABASE_FILE: join(dir, 'plaudit.db'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAUDIT_DEMO_GOOGLE: '1', PLAUDIT_TOKEN_KEY: '' })
+    const demo = await startDemo({ REDIS_URL: TEST_REDIS_URL, PLAUDIT_QUEUE_PREFIX: prefix, DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAUDIT_DEMO_GOOGLE: '1', PLAUDIT_TOKEN_KEY: '' })
     try {
       const { url } = demo
       expect(url, demo.output()).toBeDefined()

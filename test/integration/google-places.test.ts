@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer, type RunningApi } from '../../src/api/server.ts'
 import { setPlaceLocation } from '../../src/db/stores/google.ts'
@@ -17,7 +18,7 @@ describe('the Places API (New) fallback for a location known only by its Place i
   let api: RunningApi
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     fake = await new FakeGoogle().start()
     redis = connectTestRedis()
     api = await startApiServer({
@@ -32,14 +33,14 @@ describe('the Places API (New) fallback for a location known only by its Place i
       host: '127.0.0.1',
       places: { apiKey: 'test-places-key', apiRoot: fake.url },
     })
-    ensureLocation(temp.db, { id: 'mission-clinic', name: 'Mission clinic' })
-    setPlaceLocation(temp.db, 'mission-clinic', PLACE_ID)
+    await ensureLocation(temp.db, { id: 'mission-clinic', name: 'Mission clinic' })
+    await setPlaceLocation(temp.db, 'mission-clinic', PLACE_ID)
   })
   afterAll(async () => {
     await api.close()
     await redis.quit()
     await fake.stop()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 
@@ -64,7 +65,7 @@ describe('the Places API (New) fallback for a location known only by its Place i
     expect(request.path).toBe(`/v1/places/${PLACE_ID}`)
     expect(request.query.get('key')).toBe('test-places-key')
     // Nothing was stored: no review rows, so nothing can be curated.
-    expect((temp.db.$client.prepare('select count(*) as n from reviews').get() as { n: number }).n).toBe(0)
+    expect((await temp.db.get<{ n: number }>(sql`select count(*) as n from reviews`))!.n).toBe(0)
 
     await fetch(`${api.url}/api/public/v1/locations/mission-clinic/google-reviews`)
     expect(fake.count('places')).toBe(2)

@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core'
 import type { Redis } from 'ioredis'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer, type RunningApi } from '../../src/api/server.ts'
 import { markNeedsReauth } from '../../src/db/stores/google.ts'
@@ -23,7 +24,7 @@ describe('the Google settings page in a real browser', () => {
   let browser: Browser
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     fake = await new FakeGoogle().start()
     redis = connectTestRedis()
     queue = new JobQueue(redis, prefix)
@@ -50,7 +51,7 @@ describe('the Google settings page in a real browser', () => {
     await queue.close()
     await redis.quit()
     await fake.stop()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 
@@ -72,8 +73,8 @@ describe('the Google settings page in a real browser', () => {
     expect(await page.locator('table').textContent()).toContain(LOCATION)
     expect(await page.getByRole('alert').count()).toBe(0)
 
-    const connection = temp.db.$client.prepare('select id from google_connections').get() as { id: string }
-    markNeedsReauth(temp.db, connection.id, 'invalid_grant: Token has been expired or revoked.', new Date('2026-11-26T00:00:00Z'))
+    const connection = (await temp.db.get<{ id: string }>(sql`select id from google_connections`))!
+    await markNeedsReauth(temp.db, connection.id, 'invalid_grant: Token has been expired or revoked.', new Date('2026-11-26T00:00:00Z'))
     await page.reload()
     expect(await page.getByRole('alert').textContent()).toContain('Google needs you to connect again')
     expect(await page.getByRole('link', { name: 'Reconnect Google' }).count()).toBe(1)

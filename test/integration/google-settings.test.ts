@@ -32,7 +32,7 @@ describe('connecting Google from the settings page, and the sync job in the work
   const clock = manualClock('2026-11-25T09:00:00Z')
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     fake = await new FakeGoogle().start()
     redis = connectTestRedis()
     queue = new JobQueue(redis, prefix)
@@ -49,7 +49,7 @@ describe('connecting Google from the settings page, and the sync job in the work
       host: '127.0.0.1',
       google: { connect: google.deps, redirectUri: undefined, schedule: (id) => scheduleLocationSync(queue.queue, id, { incrementalEveryMinutes: 30, fullEveryHours: 24 }) },
     })
-    worker = runWorker({
+    worker = await runWorker({
       db: temp.db,
       redis,
       prefix,
@@ -67,7 +67,7 @@ describe('connecting Google from the settings page, and the sync job in the work
     await queue.close()
     await redis.quit()
     await fake.stop()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 
@@ -129,7 +129,7 @@ describe('connecting Google from the settings page, and the sync job in the work
     const form = new URLSearchParams({ form: field('form'), connection: field('connection'), location: field('location') })
     const picked = await fetch(`${api.url}/app/settings/google/locations`, { method: 'POST', body: form, redirect: 'manual', headers: owner })
     expect(picked.status).toBe(303)
-    expect(getGoogleLocation(temp.db, 'google-4829164037751902613')).toMatchObject({ googleName: LOCATION, placeId: 'ChIJm7Xq4Qh-j4ARsA1emCh1r0w', connectionStatus: 'active' })
+    expect(await getGoogleLocation(temp.db, 'google-4829164037751902613')).toMatchObject({ googleName: LOCATION, placeId: 'ChIJm7Xq4Qh-j4ARsA1emCh1r0w', connectionStatus: 'active' })
     expect((await queue.queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual([
       'sync-location:google-4829164037751902613:full',
       'sync-location:google-4829164037751902613:incremental',
@@ -143,7 +143,7 @@ describe('connecting Google from the settings page, and the sync job in the work
   })
 
   it('runs sync-location jobs in the worker and fails a 403 at once, recording Google’s message', async () => {
-    const locationId = google.addLocation({ locationId: 'worker-clinic' })
+    const locationId = await google.addLocation({ locationId: 'worker-clinic' })
     // Scheduled jobs of other locations run in this worker too: wait for this job's own events.
     const settled = (event: 'completed' | 'failed', jobId: Promise<string>) =>
       new Promise<[{ id: string; attemptsMade: number; returnvalue: unknown }, Error]>((resolve) => {
@@ -162,16 +162,16 @@ describe('connecting Google from the settings page, and the sync job in the work
     const [failedJob, error] = await settled('failed', queue.add('sync-location', { locationId, full: false }, { attempts: 3 }))
     expect(error.name).toBe('UnrecoverableError')
     expect(failedJob.attemptsMade).toBe(1)
-    expect(listJobFailures(temp.db).map((f) => f.reason)).toContainEqual(expect.stringContaining('PERMISSION_DENIED: The caller does not have permission'))
+    expect((await listJobFailures(temp.db)).map((f) => f.reason)).toContainEqual(expect.stringContaining('PERMISSION_DENIED: The caller does not have permission'))
   })
 
   it('shows a connection that needs re-authorisation on /healthz and to the owner', async () => {
-    const locationId = google.addLocation({ locationId: 'revoked-clinic', googleName: 'accounts/108543210987654321098/locations/77' })
+    const locationId = await google.addLocation({ locationId: 'revoked-clinic', googleName: 'accounts/108543210987654321098/locations/77' })
     const healthy = (await (await fetch(`${api.url}/healthz`)).json()) as Record<string, unknown>
     expect(healthy).toMatchObject({ status: 'ok', google: { needsReauth: [] } })
 
-    const connection = { id: getGoogleLocation(temp.db, locationId)!.connectionId }
-    markNeedsReauth(temp.db, connection.id, 'invalid_grant: Token has been expired or revoked.', clock.now())
+    const connection = { id: (await getGoogleLocation(temp.db, locationId))!.connectionId }
+    await markNeedsReauth(temp.db, connection.id, 'invalid_grant: Token has been expired or revoked.', clock.now())
     const response = await fetch(`${api.url}/healthz`)
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { backoffDelay } from '../../src/domain/google-sync.ts'
 import { reviewIdFor } from '../../src/db/ids.ts'
@@ -48,16 +49,16 @@ describe('Google Business Profile sync against the fake Google server', () => {
     expect(reviewsRequest.path).toBe(`/v4/${LOCATION}/reviews`)
     expect(Object.fromEntries(reviewsRequest.query)).toEqual({ pageSize: '50', orderBy: 'updateTime desc' })
 
-    expect(getLocation(temp.db, locationId)?.aggregate).toEqual({ source: 'google-business-profile', rating: 4.2, count: 5, url: null, checkedAt: new Date('2026-11-25T09:00:00Z') })
+    expect((await getLocation(temp.db, locationId))?.aggregate).toEqual({ source: 'google-business-profile', rating: 4.2, count: 5, url: null, checkedAt: new Date('2026-11-25T09:00:00Z') })
     const store = new ReviewStore(temp.db)
-    expect(store.get(idOf(ANONYMOUS))).toMatchObject({ author: 'A Google user', rating: 4 })
-    expect(store.get(idOf(KENJI))).toMatchObject({ author: 'Kenji Watanabe', rating: 5, text: '' })
-    const lucia = store.get(idOf(LUCIA))!
+    expect(await store.get(idOf(ANONYMOUS))).toMatchObject({ author: 'A Google user', rating: 4 })
+    expect(await store.get(idOf(KENJI))).toMatchObject({ author: 'Kenji Watanabe', rating: 5, text: '' })
+    const lucia = (await store.get(idOf(LUCIA)))!
     expect(lucia.text).toMatch(/^Llegué con dolor de cuello/)
     expect(lucia.text).not.toContain('(Original)')
-    expect(getReviewDetails(temp.db, idOf(LUCIA))?.translation).toMatch(/^I came in with neck and upper-back pain/)
-    expect(getReviewDetails(temp.db, idOf(MARIANA))).toMatchObject({ replyComment: expect.stringMatching(/^Thank you, Mariana!/), replyUpdatedAt: new Date('2026-10-03T15:12:44.508Z') })
-    expect(store.get(idOf(DEREK))?.rating).toBe(2)
+    expect((await getReviewDetails(temp.db, idOf(LUCIA)))?.translation).toMatch(/^I came in with neck and upper-back pain/)
+    expect(await getReviewDetails(temp.db, idOf(MARIANA))).toMatchObject({ replyComment: expect.stringMatching(/^Thank you, Mariana!/), replyUpdatedAt: new Date('2026-10-03T15:12:44.508Z') })
+    expect((await store.get(idOf(DEREK)))?.rating).toBe(2)
     expect(google.analysisBatches.flat()).toHaveLength(5)
   })
 
@@ -69,7 +70,7 @@ describe('Google Business Profile sync against the fake Google server', () => {
     measured.unchangedLocation = fake.count() - before
     expect(fake.count() - before).toBe(1)
     expect(report).toMatchObject({ pages: 1, inserted: 0, revised: 0 })
-    expect(getGoogleLocation(temp.db, locationId)?.lastSyncAt).toEqual(new Date('2026-11-25T09:30:00Z'))
+    expect((await getGoogleLocation(temp.db, locationId))?.lastSyncAt).toEqual(new Date('2026-11-25T09:30:00Z'))
   })
 
   it('walks every page in a full sync (3 pages of 2) and marks a review deleted on Google as removed', async () => {
@@ -85,8 +86,8 @@ describe('Google Business Profile sync against the fake Google server', () => {
     expect(report.pages).toBe(3)
     expect(fake.count('reviews') - before).toBe(3)
     expect(report.removed).toBe(1)
-    expect(new ReviewStore(temp.db).get(idOf(DEREK))?.status).toBe('removed')
-    expect(new ReviewStore(temp.db).get(idOf('NEW1'))?.status).toBe('active')
+    expect((await new ReviewStore(temp.db).get(idOf(DEREK)))?.status).toBe('removed')
+    expect((await new ReviewStore(temp.db).get(idOf('NEW1')))?.status).toBe('active')
   })
 
   it('fetches only what changed since the last sync and stops at the first review it already has', async () => {
@@ -97,32 +98,32 @@ describe('Google Business Profile sync against the fake Google server', () => {
     const report = await sync()
     expect(fake.count('reviews') - before).toBe(1)
     expect(report).toMatchObject({ inserted: 0, revised: 1 })
-    expect(new ReviewStore(temp.db).get(idOf(DEREK))).toMatchObject({ rating: 4, revision: 2 })
+    expect(await new ReviewStore(temp.db).get(idOf(DEREK))).toMatchObject({ rating: 4, revision: 2 })
   })
 
   describe('the verbatim guarantee', () => {
     async function publishQuote(externalId: string, quote: string): Promise<{ testimonialId: string }> {
       await sync()
-      const review = new ReviewStore(temp.db).get(idOf(externalId))!
+      const review = (await new ReviewStore(temp.db).get(idOf(externalId)))!
       const start = review.text.indexOf(quote)
-      const t = createTestimonialFromReview(temp.db, { reviewId: review.id, start, end: start + quote.length, publish: true }, 'marketing', clock.now())
-      replaceCollection(temp.db, { slug: 'upper-back-pain', title: 'Upper back pain', testimonialIds: [t.id] }, 'marketing', clock.now())
-      publishFeed(temp.db, 'upper-back-pain', clock.now())
-      expect(JSON.parse(loadFeed(temp.db, 'upper-back-pain')!.body).testimonials).toHaveLength(1)
+      const t = await createTestimonialFromReview(temp.db, { reviewId: review.id, start, end: start + quote.length, publish: true }, 'marketing', clock.now())
+      await replaceCollection(temp.db, { slug: 'upper-back-pain', title: 'Upper back pain', testimonialIds: [t.id] }, 'marketing', clock.now())
+      await publishFeed(temp.db, 'upper-back-pain', clock.now())
+      expect(JSON.parse((await loadFeed(temp.db, 'upper-back-pain'))!.body).testimonials).toHaveLength(1)
       clock.set('2026-11-26T08:00:00Z')
       return { testimonialId: t.id }
     }
     const auditFor = (id: string) =>
-      temp.db.$client.prepare(`select actor, action, after from audit_log where subject = ? and action = 'testimonial.withdrawn'`).all(id) as Array<{ actor: string; action: string; after: string }>
+      temp.db.all<{ actor: string; action: string; after: string }>(sql`select actor, action, after from audit_log where subject = ${id} and action = 'testimonial.withdrawn'`)
 
     it('withdraws a testimonial when the patient edits the quoted sentence away, rebuilds the feed and logs why', async () => {
       const { testimonialId } = await publishQuote(MARIANA, 'Nobody rushed me out the door.')
       fake.edit(MARIANA, { comment: 'I came in with upper-back pain. Dr. Daniel listened. Highly recommend.', updateTime: '2026-11-26T07:00:00Z' })
       const report = await sync()
       expect(report.withdrawn).toEqual([{ testimonialId, reason: 'excerpt-no-longer-verbatim' }])
-      expect(getTestimonial(temp.db, testimonialId)).toMatchObject({ status: 'withdrawn', withdrawnReason: 'excerpt-no-longer-verbatim' })
-      expect(auditFor(testimonialId)).toEqual([{ actor: 'google-sync', action: 'testimonial.withdrawn', after: JSON.stringify({ status: 'withdrawn', reason: 'excerpt-no-longer-verbatim' }) }])
-      const feed = JSON.parse(loadFeed(temp.db, 'upper-back-pain')!.body)
+      expect(await getTestimonial(temp.db, testimonialId)).toMatchObject({ status: 'withdrawn', withdrawnReason: 'excerpt-no-longer-verbatim' })
+      expect(await auditFor(testimonialId)).toEqual([{ actor: 'google-sync', action: 'testimonial.withdrawn', after: JSON.stringify({ status: 'withdrawn', reason: 'excerpt-no-longer-verbatim' }) }])
+      const feed = JSON.parse((await loadFeed(temp.db, 'upper-back-pain'))!.body)
       expect(feed.testimonials).toEqual([])
       expect(feed.aggregate).toMatchObject({ source: 'google-business-profile', rating: 4.2, count: 5, checkedAt: '2026-11-26' })
       expect(google.announced).toContain('upper-back-pain')
@@ -133,14 +134,14 @@ describe('Google Business Profile sync against the fake Google server', () => {
       const review = fake.review(MARIANA)
       fake.edit(MARIANA, { comment: `${review.comment} Update: still great.`, updateTime: '2026-11-26T07:00:00Z' })
       expect((await sync()).withdrawn).toEqual([])
-      expect(getTestimonial(temp.db, testimonialId)?.status).toBe('published')
+      expect((await getTestimonial(temp.db, testimonialId))?.status).toBe('published')
     })
 
     it('withdraws a testimonial when the patient lowers the rating', async () => {
       const { testimonialId } = await publishQuote(MARIANA, 'Nobody rushed me out the door.')
       fake.edit(MARIANA, { starRating: 'THREE', updateTime: '2026-11-26T07:00:00Z' })
       expect((await sync()).withdrawn).toEqual([{ testimonialId, reason: 'rating-lowered' }])
-      expect(auditFor(testimonialId)).toHaveLength(1)
+      expect(await auditFor(testimonialId)).toHaveLength(1)
     })
 
     it('withdraws a testimonial when a full sync finds the review removed from Google', async () => {
@@ -148,13 +149,13 @@ describe('Google Business Profile sync against the fake Google server', () => {
       fake.remove(MARIANA)
       const report = await sync(true)
       expect(report.withdrawn).toEqual([{ testimonialId, reason: 'review-removed' }])
-      expect(JSON.parse(loadFeed(temp.db, 'upper-back-pain')!.body).testimonials).toEqual([])
-      expect(getLocation(temp.db, locationId)?.aggregate).toMatchObject({ count: 4 })
+      expect(JSON.parse((await loadFeed(temp.db, 'upper-back-pain'))!.body).testimonials).toEqual([])
+      expect((await getLocation(temp.db, locationId))?.aggregate).toMatchObject({ count: 4 })
     })
 
     it('refuses to quote a rating-only review', async () => {
       await sync()
-      expect(() => createTestimonialFromReview(temp.db, { reviewId: idOf(KENJI), start: 0, end: 3, publish: true }, 'marketing', clock.now())).toThrow('has a rating but no text to quote')
+      await expect(createTestimonialFromReview(temp.db, { reviewId: idOf(KENJI), start: 0, end: 3, publish: true }, 'marketing', clock.now())).rejects.toThrow('has a rating but no text to quote')
     })
   })
 
@@ -196,7 +197,7 @@ describe('Google Business Profile sync against the fake Google server', () => {
       expect((error as Error).message).toContain('Google My Business API has not been used in project 123456789012')
       expect(fake.count('reviews')).toBe(1)
       expect(google.sleeps).toEqual([])
-      expect(getGoogleLocation(temp.db, locationId)?.lastError).toContain('PERMISSION_DENIED: Google My Business API has not been used')
+      expect((await getGoogleLocation(temp.db, locationId))?.lastError).toContain('PERMISSION_DENIED: Google My Business API has not been used')
     })
 
     it('does not retry a 404 or a 400', async () => {
@@ -211,7 +212,7 @@ describe('Google Business Profile sync against the fake Google server', () => {
       fake.inject('reviews', { status: 401, body: fixture('error-401.json') })
       const error = await sync().catch((e: Error) => e)
       expect((error as Error).name).toBe('GoogleReauthRequiredError')
-      expect(listConnections(temp.db)[0]).toMatchObject({ status: 'needs_reauth', lastError: expect.stringContaining('UNAUTHENTICATED') })
+      expect((await listConnections(temp.db))[0]).toMatchObject({ status: 'needs_reauth', lastError: expect.stringContaining('UNAUTHENTICATED') })
       const before = fake.count()
       expect(await sync()).toMatchObject({ skipped: 'needs_reauth', pages: 0 })
       expect(await sync(true)).toMatchObject({ skipped: 'needs_reauth', pages: 0 })
@@ -225,19 +226,19 @@ describe('Google Business Profile sync against the fake Google server', () => {
       expect((error as Error).message).toContain('invalid_grant')
       expect(fake.count('token')).toBe(1)
       expect(fake.count('reviews')).toBe(0)
-      expect(getGoogleLocation(temp.db, locationId)?.connectionStatus).toBe('needs_reauth')
+      expect((await getGoogleLocation(temp.db, locationId))?.connectionStatus).toBe('needs_reauth')
     })
 
     it('fails only the location whose answer was truncated, with a clear error', async () => {
-      const other = google.addLocation({ googleName: 'accounts/108543210987654321098/locations/999', locationId: 'other-clinic' })
+      const other = await google.addLocation({ googleName: 'accounts/108543210987654321098/locations/999', locationId: 'other-clinic' })
       fake.inject('reviews', { status: 200, raw: '{"reviews":[{"name":"accounts/1/locations/2/revi' })
       const error = await sync().catch((e: Error) => e)
       expect((error as Error).name).toBe('GoogleBadResponseError')
       expect((error as Error).message).toMatch(/truncated or not JSON/)
       expect(isFinalSyncError(error)).toBe(true)
       await expect(sync(false, other)).resolves.toMatchObject({ inserted: 5 })
-      expect(getGoogleLocation(temp.db, locationId)?.lastError).toMatch(/truncated/)
-      expect(getGoogleLocation(temp.db, other)?.lastError).toBeNull()
+      expect((await getGoogleLocation(temp.db, locationId))?.lastError).toMatch(/truncated/)
+      expect((await getGoogleLocation(temp.db, other))?.lastError).toBeNull()
     })
 
     it('fails clearly on a non-JSON body', async () => {

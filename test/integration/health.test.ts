@@ -13,19 +13,19 @@ describe('GET /healthz when the database is gone', () => {
   const redis = connectTestRedis()
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     api = await startApiServer({ db: temp.db, redis, prefix, logger: silentLogger, adminApiKey: undefined, themeIds: [], now: () => new Date(0), port: 0, host: '127.0.0.1' })
     await api.subscribed
   })
   afterAll(async () => {
     await api.close()
     await redis.quit()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 
   it('answers 503 naming the database, and the public feed path still answers', async () => {
-    closeDatabase(temp.db)
+    await closeDatabase(temp.db)
     const response = await fetch(`${api.url}/healthz`)
     expect(response.status).toBe(503)
     expect(await response.json()).toMatchObject({ status: 'unavailable', checks: { database: false, redis: true }, message: 'database not answering' })

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { getImportReport } from '../../src/db/stores/imports.ts'
 import { getLocation } from '../../src/db/stores/locations.ts'
@@ -18,8 +19,8 @@ describe('importing a review file', () => {
   const runImport = (file: string) =>
     importReviews(temp.db, { file, locationId: 'loc-1', analyzeBatchSize: 2, now: () => NOW, enqueueAnalysis: async (ids) => void queued.push(ids) })
 
-  beforeEach(() => {
-    temp = createTempDatabase()
+  beforeEach(async () => {
+    temp = await createTempDatabase()
     queued = []
   })
   afterEach(() => temp.remove())
@@ -42,12 +43,12 @@ describe('importing a review file', () => {
       { line: 7, field: 'created_at', value: 'yesterday' },
     ])
     expect(result.rejections[0]!.message).toContain('rating must be a whole number 1..5')
-    const report = getImportReport(temp.db, result.importId)!
+    const report = (await getImportReport(temp.db, result.importId))!
     expect(report.status).toBe('finished')
     expect(report.rejections).toHaveLength(3)
     expect(queued.flat().sort()).toEqual(['a1', 'a3', 'a6'].map((id) => reviewIdFor('import', id)).sort())
     expect(queued.every((batch) => batch.length <= 2)).toBe(true)
-    expect(new ReviewStore(temp.db).get(reviewIdFor('import', 'a3'))!.text).toBe('Good\nbut, "multi-line"')
+    expect((await new ReviewStore(temp.db).get(reviewIdFor('import', 'a3')))!.text).toBe('Good\nbut, "multi-line"')
   })
 
   it('changes nothing when the same file is imported twice', async () => {
@@ -56,14 +57,14 @@ describe('importing a review file', () => {
       { id: 'b2', rating: 3, text: 'Okay visit.' },
     ])
     await runImport(file)
-    const before = temp.db.$client.prepare('select * from reviews order by id').all()
+    const before = await temp.db.all(sql`select * from reviews order by id`)
     queued = []
     const second = await runImport(file)
 
     expect(second).toMatchObject({ rowsInserted: 0, rowsRevised: 0, rowsUnchanged: 2 })
     expect(queued).toEqual([])
-    expect(temp.db.$client.prepare('select * from reviews order by id').all()).toEqual(before)
-    expect(temp.db.$client.prepare('select count(*) as n from review_revisions').get()).toEqual({ n: 2 })
+    expect(await temp.db.all(sql`select * from reviews order by id`)).toEqual(before)
+    expect(await temp.db.get(sql`select count(*) as n from review_revisions`)).toEqual({ n: 2 })
   })
 
   it('records a new revision when a known review changes its text or rating', async () => {
@@ -72,9 +73,9 @@ describe('importing a review file', () => {
     const result = await runImport(writeReviewsCsv(temp.dir, 'v2.csv', [{ id: 'c1', rating: 2, text: 'She rushed me this time.' }]))
 
     expect(result).toMatchObject({ rowsRevised: 1, rowsInserted: 0 })
-    const review = new ReviewStore(temp.db).get(reviewIdFor('import', 'c1'))!
+    const review = (await new ReviewStore(temp.db).get(reviewIdFor('import', 'c1')))!
     expect(review).toMatchObject({ revision: 2, rating: 2, text: 'She rushed me this time.' })
-    expect(temp.db.$client.prepare('select revision, rating, text from review_revisions order by revision').all()).toEqual([
+    expect(await temp.db.all(sql`select revision, rating, text from review_revisions order by revision`)).toEqual([
       { revision: 1, rating: 5, text: 'She never rushed me.' },
       { revision: 2, rating: 2, text: 'She rushed me this time.' },
     ])
@@ -106,14 +107,14 @@ describe('importing a review file', () => {
       { id: 'd2', rating: 1, text: 'b' },
       { id: 'd3', rating: 3, text: '' },
     ]))
-    expect(getLocation(temp.db, 'loc-1')!.aggregate).toMatchObject({ source: 'import', rating: 3, count: 3 })
+    expect((await getLocation(temp.db, 'loc-1'))!.aggregate).toMatchObject({ source: 'import', rating: 3, count: 3 })
   })
 
   it('fails the import with a clear message when the header lacks a column, keeping the run on record', async () => {
     const file = join(temp.dir, 'bad-header.csv')
     writeFileSync(file, 'id,rating,text\n1,5,hello\n')
     await expect(runImport(file)).rejects.toThrow('header (line 1) lacks column "source"')
-    const run = temp.db.$client.prepare('select status, error from import_runs').get() as { status: string; error: string }
+    const run = (await temp.db.get<{ status: string; error: string }>(sql`select status, error from import_runs`))!
     expect(run.status).toBe('failed')
   })
 })

@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { reviewIdFor } from '../../src/db/ids.ts'
 import { writeReviewsCsv } from '../support/csv.ts'
@@ -27,7 +28,7 @@ describe('from a CSV file to a testimonial on the public feed', () => {
     const imported = await suite.pipeline.importAndAnalyze(file, 'clinic')
     expect(imported).toMatchObject({ rowsInserted: 230, rowsRejected: 0 })
 
-    const mentionCount = suite.temp.db.$client.prepare('select count(distinct review_id) as n from mentions').get() as { n: number }
+    const mentionCount = (await suite.temp.db.get<{ n: number }>(sql`select count(distinct review_id) as n from mentions`))!
     expect(mentionCount.n).toBe(230)
 
     const listed = await fetch(`${suite.pipeline.api.url}/api/v1/locations/clinic/reviews?theme=never-rushed&polarity=positive&limit=100`)
@@ -68,8 +69,8 @@ describe('from a CSV file to a testimonial on the public feed', () => {
   })
 
   it('rebuilds a feed in a worker job and the API serves the new bytes', async () => {
-    const before = suite.pipeline.api.feeds.get('home')!.etag
-    suite.temp.db.$client.prepare("update collections set title = 'Never rushed' where slug = 'home'").run()
+    const before = (await suite.pipeline.api.feeds.get('home'))!.etag
+    await suite.temp.db.run(sql`update collections set title = 'Never rushed' where slug = 'home'`)
     const reloaded = once(suite.pipeline.api.feeds, 'reloaded')
     await suite.pipeline.queue.add('rebuild-feed', { slug: 'home' })
     await reloaded

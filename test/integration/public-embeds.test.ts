@@ -1,5 +1,6 @@
 import { once } from 'node:events'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer } from '../../src/api/server.ts'
 import { reviewIdFor } from '../../src/db/ids.ts'
@@ -35,20 +36,20 @@ describe('public embeds: compressed bytes, server-rendered HTML, iframe page, fr
   }
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     pipeline = await startPipeline(temp.db, prefix, () => NOW)
     await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'r.csv', Object.entries(TEXTS).map(([id, text]) => ({ id, rating: 5, text, url: `https://maps.google.com/?cid=9&review=${id}` }))), 'clinic')
-    setAggregate(temp.db, 'clinic', { source: 'google-business-profile', rating: 4.8, count: 97, url: 'https://maps.google.com/?cid=9', checkedAt: new Date('2026-11-18T00:00:00Z') })
+    await setAggregate(temp.db, 'clinic', { source: 'google-business-profile', rating: 4.8, count: 97, url: 'https://maps.google.com/?cid=9', checkedAt: new Date('2026-11-18T00:00:00Z') })
     for (const [id, text] of Object.entries(TEXTS)) {
       const end = id === 'a' ? 'I never felt rushed here.'.length : text.length
-      ids[id] = createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', id), start: 0, end, publish: true }, 'test', NOW).id
+      ids[id] = (await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', id), start: 0, end, publish: true }, 'test', NOW)).id
     }
-    replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [ids.a!, ids.b!, ids.c!] }, 'test', NOW)
-    pipeline.api.feeds.put(publishFeed(temp.db, 'home', NOW)!)
+    await replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [ids.a!, ids.b!, ids.c!] }, 'test', NOW)
+    pipeline.api.feeds.put((await publishFeed(temp.db, 'home', NOW))!)
   })
   afterAll(async () => {
     await pipeline.close()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 
@@ -123,7 +124,7 @@ describe('public embeds: compressed bytes, server-rendered HTML, iframe page, fr
     const startHtml = (await fetch(htmlUrl)).headers.get('etag')!
     expect(await changedSince(start.etag)).toBe(304)
 
-    temp.db.$client.prepare("update testimonials set status = 'withdrawn', withdrawn_reason = 'review edited' where id = ?").run(ids.c)
+    await temp.db.run(sql`update testimonials set status = 'withdrawn', withdrawn_reason = 'review edited' where id = ${ids.c}`)
     await rebuild('home')
     expect(await changedSince(start.etag)).toBe(200)
     const withdrawn = await current()
@@ -139,7 +140,7 @@ describe('public embeds: compressed bytes, server-rendered HTML, iframe page, fr
     const edited = await current()
     expect(edited.excerpts[1]).toBe(`${TEXTS.b} …`)
 
-    replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [ids.a!, ids.b!, ids.d!] }, 'test', NOW)
+    await replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [ids.a!, ids.b!, ids.d!] }, 'test', NOW)
     await rebuild('home')
     expect(await changedSince(edited.etag)).toBe(200)
     expect((await current()).excerpts).toHaveLength(3)

@@ -24,13 +24,13 @@ describe('Redis restarted during an import', () => {
   let api: RunningApi
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     mkdirSync(join(temp.dir, 'redis'))
     server = await RestartableRedis.start(join(temp.dir, 'redis'))
   })
   afterAll(async () => {
     await server.down()
-    temp.remove()
+    await temp.remove()
   })
 
   it('loses no job: the producer waits, the worker and the API reconnect, every review is tagged', async () => {
@@ -40,7 +40,7 @@ describe('Redis restarted during an import', () => {
     const apiRedis = connectRedis(server.url)
     apiRedis.on('error', () => undefined)
     const queue = new JobQueue(redis, prefix)
-    const worker = runWorker({ db: temp.db, redis, prefix, analyzer: createAnalyzer(chiropracticPack), concurrency: 1, logger: silentLogger, now: () => NOW })
+    const worker = await runWorker({ db: temp.db, redis, prefix, analyzer: createAnalyzer(chiropracticPack), concurrency: 1, logger: silentLogger, now: () => NOW })
     worker.on('error', () => undefined)
     api = await startApiServer({ db: temp.db, redis: apiRedis, prefix, logger: silentLogger, adminApiKey: undefined, themeIds: [], now: () => NOW, port: 0, host: '127.0.0.1' })
     await api.subscribed
@@ -71,12 +71,12 @@ describe('Redis restarted during an import', () => {
     await restarted
     expect(jobIds).toHaveLength(30)
     await Promise.all(jobIds.map((id) => (completed.has(id) ? undefined : new Promise<void>((resolve) => waiting.set(id, resolve)))))
-    expect(new ReviewStore(temp.db).countUnanalyzed('clinic')).toBe(0)
+    expect(await new ReviewStore(temp.db).countUnanalyzed('clinic')).toBe(0)
 
     if (apiRedis.status !== 'ready') await once(apiRedis, 'ready')
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200)
-    const testimonial = createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', 'r1'), start: 0, end: 25, publish: true }, 'test', NOW)
-    replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [testimonial.id] }, 'test', NOW)
+    const testimonial = await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', 'r1'), start: 0, end: 25, publish: true }, 'test', NOW)
+    await replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [testimonial.id] }, 'test', NOW)
     const reloaded = once(api.feeds, 'reloaded')
     await queue.add('rebuild-feed', { slug: 'home' })
     await reloaded

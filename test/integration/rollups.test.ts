@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { chiropracticPack } from '../../src/domain/themes/default-pack.ts'
 import { reviewIdFor } from '../../src/db/ids.ts'
@@ -43,8 +44,8 @@ const analyzer = createAnalyzer(chiropracticPack)
 
 describe('dashboard rollups', () => {
   let temp: TempDatabase
-  beforeEach(() => {
-    temp = createTempDatabase()
+  beforeEach(async () => {
+    temp = await createTempDatabase()
   })
   afterEach(() => temp.remove())
 
@@ -84,16 +85,16 @@ describe('dashboard rollups', () => {
         }
         // Removals, as a full sync would find them; removing twice changes nothing more.
         const gone = known.filter(() => random.next() < 0.05).map((k) => reviewIdFor('import', k.id))
-        store.markRemoved(gone, NOW)
-        store.markRemoved(gone.slice(0, 2), NOW)
+        await store.markRemoved(gone, NOW)
+        await store.markRemoved(gone.slice(0, 2), NOW)
       }
 
-      const incremental = snapshotRollups(temp.db)
+      const incremental = await snapshotRollups(temp.db)
       expect(incremental.reviews.length).toBeGreaterThan(100)
       expect(incremental.themes.length).toBeGreaterThan(100)
-      const report = rebuildDashboardRollups(temp.db)
+      const report = await rebuildDashboardRollups(temp.db)
       expect(report.rowsThatDiffered).toBe(0)
-      expect(snapshotRollups(temp.db)).toEqual(incremental)
+      expect(await snapshotRollups(temp.db)).toEqual(incremental)
     })
   }
 
@@ -102,26 +103,26 @@ describe('dashboard rollups', () => {
     const ids: string[] = []
     await importReviews(temp.db, { file, locationId: 'clinic', analyzeBatchSize: 10, now: () => NOW, enqueueAnalysis: async (batch) => void ids.push(...batch) })
     await analyzeReviews(temp.db, analyzer, ids)
-    expect(snapshotRollups(temp.db)).toEqual({
+    expect(await snapshotRollups(temp.db)).toEqual({
       reviews: ['clinic|day|2026-03-04|2=1', 'clinic|month|2026-03|2=1'],
       themes: ['clinic|day|2026-03-04|wait-time|negative=1', 'clinic|month|2026-03|wait-time|negative=1'],
     })
 
     const edited = writeReviewsCsv(temp.dir, 'two.csv', [{ id: 'x1', rating: 4, text: 'I waited 45 minutes past my appointment.', createdAt: '2026-03-04T10:00:00Z' }])
     await importReviews(temp.db, { file: edited, locationId: 'clinic', analyzeBatchSize: 10, now: () => NOW, enqueueAnalysis: async () => undefined })
-    expect(snapshotRollups(temp.db).reviews).toEqual(['clinic|day|2026-03-04|4=1', 'clinic|month|2026-03|4=1'])
+    expect((await snapshotRollups(temp.db)).reviews).toEqual(['clinic|day|2026-03-04|4=1', 'clinic|month|2026-03|4=1'])
 
-    new ReviewStore(temp.db).markRemoved([reviewIdFor('import', 'x1')], NOW)
-    expect(snapshotRollups(temp.db)).toEqual({ reviews: [], themes: [] })
+    await new ReviewStore(temp.db).markRemoved([reviewIdFor('import', 'x1')], NOW)
+    expect(await snapshotRollups(temp.db)).toEqual({ reviews: [], themes: [] })
   })
 
   it('reports and repairs rollups that drifted from the reviews', async () => {
     const file = writeReviewsCsv(temp.dir, 'three.csv', [{ id: 'y1', rating: 5, text: 'Great advice on my desk posture.', createdAt: '2026-05-06T10:00:00Z' }])
     await importReviews(temp.db, { file, locationId: 'clinic', analyzeBatchSize: 10, now: () => NOW, enqueueAnalysis: async (ids) => { await analyzeReviews(temp.db, analyzer, ids) } })
-    const good = snapshotRollups(temp.db)
-    temp.db.$client.prepare("update rollup_review_counts set reviews = 9 where grain = 'month'").run()
+    const good = await snapshotRollups(temp.db)
+    await temp.db.run(sql`update rollup_review_counts set reviews = 9 where grain = 'month'`)
 
-    expect(rebuildDashboardRollups(temp.db).rowsThatDiffered).toBe(2)
-    expect(snapshotRollups(temp.db)).toEqual(good)
+    expect((await rebuildDashboardRollups(temp.db)).rowsThatDiffered).toBe(2)
+    expect(await snapshotRollups(temp.db)).toEqual(good)
   })
 })

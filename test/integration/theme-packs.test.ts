@@ -70,7 +70,7 @@ describe('theme packs through the API, the queue and the worker', () => {
 
   it('re-tags every review in batches when the active pack changes, and mentions carry the new version', async () => {
     const r2 = reviewIdFor('import', 'r2')
-    expect(mentionVersions(suite.temp.db, r2)).toEqual([])
+    expect(await mentionVersions(suite.temp.db, r2)).toEqual([])
     const pack = (await get('/api/v1/theme-packs/chiropractic')).body.pack as ThemePack
     const changed: ThemePack = {
       ...pack,
@@ -84,8 +84,8 @@ describe('theme packs through the API, the queue and the worker', () => {
     const progress = await done
 
     expect(progress.at(-1)).toEqual({ done: rows.length, total: rows.length })
-    expect(mentionVersions(suite.temp.db, r2)).toEqual([{ theme: 'parking', packId: 'chiropractic', packVersion: 2 }])
-    for (const m of mentionVersions(suite.temp.db, reviewIdFor('import', 'r1'))) expect(m.packVersion).toBe(2)
+    expect(await mentionVersions(suite.temp.db, r2)).toEqual([{ theme: 'parking', packId: 'chiropractic', packVersion: 2 }])
+    for (const m of await mentionVersions(suite.temp.db, reviewIdFor('import', 'r1'))) expect(m.packVersion).toBe(2)
     const status = await get('/api/v1/theme-packs/chiropractic/backfill')
     expect(status.body.backfill).toMatchObject({ status: 'finished', done: rows.length, total: rows.length, packVersion: 2 })
     expect(status.body.jobProgress).toEqual({ done: rows.length, total: rows.length })

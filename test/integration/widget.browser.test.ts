@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reviewIdFor } from '../../src/db/ids.ts'
 import { setAggregate } from '../../src/db/stores/locations.ts'
@@ -43,14 +44,15 @@ describe('the widget on a practice website, in a real browser', () => {
   let apiUrl: string
   const hostPages = new Map<string, string>()
 
-  const publish = (slug: string, title: string, reviewIds: string[]) => {
-    const ids = reviewIds.map((external) => {
+  const publish = async (slug: string, title: string, reviewIds: string[]) => {
+    const ids: string[] = []
+    for (const external of reviewIds) {
       const all = [...RUSHED, ...POSTURE, ...HOSTILE]
       const text = all.find((r) => r.id === external)!.text
-      return createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', external), start: 0, end: text.length, publish: true }, 'test', NOW).id
-    })
-    replaceCollection(temp.db, { slug, title, testimonialIds: ids }, 'test', NOW)
-    pipeline.api.feeds.put(publishFeed(temp.db, slug, NOW)!)
+      ids.push((await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', external), start: 0, end: text.length, publish: true }, 'test', NOW)).id)
+    }
+    await replaceCollection(temp.db, { slug, title, testimonialIds: ids }, 'test', NOW)
+    pipeline.api.feeds.put((await publishFeed(temp.db, slug, NOW))!)
     return ids
   }
 
@@ -93,15 +95,15 @@ describe('the widget on a practice website, in a real browser', () => {
   }
 
   beforeAll(async () => {
-    temp = createTempDatabase()
+    temp = await createTempDatabase()
     pipeline = await startPipeline(temp.db, prefix, () => NOW)
     apiUrl = pipeline.api.url.replace('localhost', '127.0.0.1')
     await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'clinic.csv', [...RUSHED, ...POSTURE, ...HOSTILE, ...LOW]), 'clinic')
-    setAggregate(temp.db, 'clinic', { source: 'google-business-profile', rating: 4.62, count: 212, url: 'https://maps.google.com/?cid=1234', checkedAt: new Date('2026-11-19T08:00:00Z') })
-    temp.db.$client.prepare("update reviews set url = 'javascript:alert(8)' where external_id = 'h1'").run()
-    temp.db.$client.prepare("update reviews set url = 'https://maps.google.com/?cid=1234&review=r0' where external_id = 'r0'").run()
-    publish('home', 'Home', ['r0', 'r1', 'p0', 'r2', 'p1', 'r3', 'p2'])
-    publish('hostile', 'Hostile', HOSTILE.map((h) => h.id))
+    await setAggregate(temp.db, 'clinic', { source: 'google-business-profile', rating: 4.62, count: 212, url: 'https://maps.google.com/?cid=1234', checkedAt: new Date('2026-11-19T08:00:00Z') })
+    await temp.db.run(sql`update reviews set url = 'javascript:alert(8)' where external_id = 'h1'`)
+    await temp.db.run(sql`update reviews set url = 'https://maps.google.com/?cid=1234&review=r0' where external_id = 'r0'`)
+    await publish('home', 'Home', ['r0', 'r1', 'p0', 'r2', 'p1', 'r3', 'p2'])
+    await publish('hostile', 'Hostile', HOSTILE.map((h) => h.id))
 
     host = createServer((req, res) => {
       const page = hostPages.get(req.url ?? '')
@@ -119,7 +121,7 @@ describe('the widget on a practice website, in a real browser', () => {
     await browser?.close()
     host?.close()
     await pipeline.close()
-    temp.remove()
+    await temp.remove()
     await removeKeys(prefix)
   })
 
@@ -264,14 +266,14 @@ describe('the widget on a practice website, in a real browser', () => {
   })
 
   it('shows a withdrawn testimonial gone on the next page load, after the rebuild job', async () => {
-    const [kept, withdrawn] = publish('fresh', 'Fresh', ['r0', 'r1'])
+    const [kept, withdrawn] = await publish('fresh', 'Fresh', ['r0', 'r1'])
     const context = await browser.newContext()
     const url = hostPage('fresh', '<plaudit-reviews collection="fresh" layout="list" style="display:block;height:480px"></plaudit-reviews>')
     const { page, seen } = await open(url, context)
     await rendered(page)
     expect(await page.locator('plaudit-reviews li').count()).toBe(2)
 
-    temp.db.$client.prepare("update testimonials set status = 'withdrawn', withdrawn_reason = 'patient asked' where id = ?").run(withdrawn)
+    await temp.db.run(sql`update testimonials set status = 'withdrawn', withdrawn_reason = 'patient asked' where id = ${withdrawn}`)
     const reloaded = once(pipeline.api.feeds, 'reloaded')
     await pipeline.queue.add('rebuild-feed', { slug: 'fresh' })
     await reloaded

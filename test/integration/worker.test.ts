@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { resolve } from 'node:path'
 import { QueueEvents } from 'bullmq'
+import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { listJobFailures } from '../../src/db/stores/job-failures.ts'
 import { QUEUE_NAME } from '../../src/jobs/contracts.ts'
 import { writeReviewsCsv } from '../support/csv.ts'
 import { usePipeline } from '../support/pipeline.ts'
 import { removeKeys, TEST_REDIS_URL, uniquePrefix } from '../support/redis.ts'
+import { databaseEnv } from '../support/temp-db.ts'
 
 const prefix = uniquePrefix('worker')
 const BIN = resolve(import.meta.dirname, '../../bin/plaudit.js')
@@ -27,7 +29,7 @@ describe('the worker', () => {
     expect(error.message).toContain('reviewIds')
     expect(failedJob.attemptsMade).toBe(1)
     expect(await job.getState()).toBe('failed')
-    expect(listJobFailures(suite.temp.db)).toEqual([
+    expect(await listJobFailures(suite.temp.db)).toEqual([
       expect.objectContaining({ jobName: 'analyze-reviews', jobId: job.id, reason: expect.stringContaining('reviewIds') }),
     ])
   })
@@ -37,10 +39,10 @@ describe('the worker', () => {
     const job = await suite.pipeline.queue.queue.add('send-spam', { to: 'everyone' })
     const [, error] = (await failed) as [unknown, Error]
     expect(error.message).toBe('unknown job name "send-spam"')
-    expect(listJobFailures(suite.temp.db)[0]).toMatchObject({ jobName: 'send-spam', jobId: job.id })
+    expect((await listJobFailures(suite.temp.db))[0]).toMatchObject({ jobName: 'send-spam', jobId: job.id })
   })
 
-  it('finishes the current job on SIGTERM, then closes Redis and SQLite and exits 0', async () => {
+  it('finishes the current job on SIGTERM, then closes Redis and the database and exits 0', async () => {
     const rows = Array.from({ length: 400 }, (_, i) => ({ id: `w${i}`, rating: 4, text: `Never rushed, and my posture is better. Visit ${i}.` }))
     const { importReviews } = await import('../../src/services/import-reviews.ts')
     const ids: string[] = []
@@ -56,7 +58,7 @@ describe('the worker', () => {
     const events = new QueueEvents(QUEUE_NAME, { connection: { url: TEST_REDIS_URL }, prefix: childPrefix })
     await events.waitUntilReady()
     const child = spawn(process.execPath, [BIN, 'worker'], {
-      env: { ...process.env, PLAUDIT_DATABASE_FILE: suite.temp.file, REDIS_URL: TEST_REDIS_URL, PLAUDIT_QUEUE_PREFIX: childPrefix, LOG_LEVEL: 'info' },
+      env: { ...process.env, ...databaseEnv(suite.temp), REDIS_URL: TEST_REDIS_URL, PLAUDIT_QUEUE_PREFIX: childPrefix, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     let log = ''
@@ -76,7 +78,7 @@ describe('the worker', () => {
       const job = await queue.queue.getJob(jobId)
       expect(await job!.getState()).toBe('completed')
       expect(log).toContain('closed cleanly')
-      const tagged = suite.temp.db.$client.prepare("select count(distinct m.review_id) as n from mentions m join reviews r on r.id = m.review_id where r.location_id = 'sigterm'").get() as { n: number }
+      const tagged = (await suite.temp.db.get<{ n: number }>(sql`select count(distinct m.review_id) as n from mentions m join reviews r on r.id = m.review_id where r.location_id = 'sigterm'`))!
       expect(tagged.n).toBe(400)
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL')

@@ -27,7 +27,7 @@ export interface GoogleHarness {
   announced: string[]
   analysisBatches: string[][]
   cipher: TokenCipher
-  addLocation: (params?: { googleName?: string; refreshToken?: string; locationId?: string }) => string
+  addLocation: (params?: { googleName?: string; refreshToken?: string; locationId?: string }) => Promise<string>
 }
 
 /** The production sync wired to the fake server, the real Redis rate gate, and a recording sleep. */
@@ -59,8 +59,8 @@ export function googleHarness(params: { db: Db; fake: FakeGoogle; redis: Redis; 
     announced,
     analysisBatches,
     cipher,
-    addLocation: (p = {}) =>
-      addLocationWithRefreshToken(deps, { googleName: p.googleName ?? LOCATION, refreshToken: p.refreshToken ?? REFRESH_TOKEN, ...(p.locationId && { locationId: p.locationId }) }).locationId,
+    addLocation: async (p = {}) =>
+      (await addLocationWithRefreshToken(deps, { googleName: p.googleName ?? LOCATION, refreshToken: p.refreshToken ?? REFRESH_TOKEN, ...(p.locationId && { locationId: p.locationId }) })).locationId,
   }
 }
 
@@ -74,8 +74,9 @@ export interface FakeGoogleSuite {
 }
 
 /**
- * For a describe block: each test gets a fresh SQLite file, a fresh fake Google server and one
- * connected location, with the clock set back to `start`; the Redis keys go when the block ends.
+ * For a describe block: each test gets a fresh database (SQLite file or PostgreSQL schema), a fresh
+ * fake Google server and one connected location, with the clock set back to `start`; the Redis keys
+ * go when the block ends.
  */
 export function useFakeGoogle(prefix: string, start: string): FakeGoogleSuite {
   const suite = { clock: manualClock(start) } as FakeGoogleSuite
@@ -87,15 +88,15 @@ export function useFakeGoogle(prefix: string, start: string): FakeGoogleSuite {
     await removeKeys(prefix)
   })
   beforeEach(async () => {
-    suite.temp = createTempDatabase()
+    suite.temp = await createTempDatabase()
     suite.fake = await new FakeGoogle().start()
     suite.clock.set(start)
     suite.google = googleHarness({ db: suite.temp.db, fake: suite.fake, redis: suite.redis, prefix: `${prefix}:${randomBytes(4).toString('hex')}`, now: suite.clock.now })
-    suite.locationId = suite.google.addLocation()
+    suite.locationId = await suite.google.addLocation()
   })
   afterEach(async () => {
     await suite.fake.stop()
-    suite.temp.remove()
+    await suite.temp.remove()
   })
   return suite
 }

@@ -16,7 +16,7 @@ import { createTempDatabase, type TempDatabase } from './temp-db.ts'
 export const ADMIN_KEY = 'test-admin-key-0123456789'
 export const silentLogger = pino({ level: 'silent' })
 
-/** The real pieces, wired as the CLI wires them: queue, worker, API, one SQLite file, one Redis prefix. */
+/** The real pieces, wired as the CLI wires them: queue, worker, API, one database, one Redis prefix. */
 export interface Pipeline {
   redis: Redis
   queue: JobQueue
@@ -31,8 +31,8 @@ export async function startPipeline(db: Db, prefix: string, now: () => Date, opt
   const redis = connectTestRedis()
   const queue = new JobQueue(redis, prefix)
   // storedPacks: tag with the active pack from the database, as `plaudit worker` does
-  const analyzer = options.storedPacks === true ? createStoredAnalyzer(db, now) : createAnalyzer(chiropracticPack)
-  const worker = runWorker({ db, redis, prefix, analyzer, concurrency: 1, logger: silentLogger, now })
+  const analyzer = options.storedPacks === true ? await createStoredAnalyzer(db, now) : createAnalyzer(chiropracticPack)
+  const worker = await runWorker({ db, redis, prefix, analyzer, concurrency: 1, logger: silentLogger, now })
   const api = await startApiServer({
     db,
     redis,
@@ -94,19 +94,19 @@ export interface PipelineSuite {
 }
 
 /**
- * A real pipeline for the enclosing describe block, on its own SQLite file and Redis prefix:
+ * A real pipeline for the enclosing describe block, on its own database and Redis prefix:
  * started before its tests, closed and cleaned up after them. Read `suite.pipeline` and
  * `suite.temp` inside hooks and tests, once they have been started.
  */
 export function usePipeline(prefix: string, now: () => Date, options: { storedPacks?: boolean } = {}): PipelineSuite {
   const suite = {} as PipelineSuite
   beforeAll(async () => {
-    suite.temp = createTempDatabase()
+    suite.temp = await createTempDatabase()
     suite.pipeline = await startPipeline(suite.temp.db, prefix, now, options)
   })
   afterAll(async () => {
     await suite.pipeline?.close()
-    suite.temp?.remove()
+    await suite.temp?.remove()
     await removeKeys(prefix)
   })
   return suite

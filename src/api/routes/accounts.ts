@@ -77,15 +77,15 @@ export function accountRoutes({ db, now, limiter, secureCookies, requireRole }: 
   router.delete(
     '/session',
     requireRole('marketing'),
-    handle((req, res) => {
+    handle(async (req, res) => {
       const token = readCookie(req, SESSION_COOKIE)
-      if (token) logout(db, token, now())
+      if (token) await logout(db, token, now())
       res.set('set-cookie', cookie('', 0))
       return { signedOut: true }
     }),
   )
 
-  router.get('/users', requireRole('owner'), handle(() => ({ users: listUsers(db) })))
+  router.get('/users', requireRole('owner'), handle(async () => ({ users: await listUsers(db) })))
   router.post(
     '/users',
     requireRole('owner'),
@@ -94,10 +94,10 @@ export function accountRoutes({ db, now, limiter, secureCookies, requireRole }: 
   router.delete(
     '/users/:id',
     requireRole('owner'),
-    handle((req, res) => {
+    handle(async (req, res) => {
       const id = req.params.id as string
       if (principalOf(res).userId === id) throw new HttpError(422, 'rule_violation', 'you cannot remove yourself; ask another owner')
-      removeUser(db, id, actorOf(res), now())
+      await removeUser(db, id, actorOf(res), now())
       return { removed: id }
     }),
   )
@@ -112,33 +112,33 @@ export function accountRoutes({ db, now, limiter, secureCookies, requireRole }: 
   router.post(
     '/users/me/totp/confirm',
     requireRole('owner'),
-    handle((req, res) => {
+    handle(async (req, res) => {
       const input = parseOr400(totpConfirmInput, (req.body ?? {}) as Record<string, unknown>)
       const userId = principalOf(res).userId
       if (!userId) throw new HttpError(422, 'rule_violation', 'a second factor belongs to a signed-in owner, not a key')
-      enableTotp(db, userId, input.secret, input.code, now())
+      await enableTotp(db, userId, input.secret, input.code, now())
       return { totpEnabled: true }
     }),
   )
 
-  router.get('/api-keys', requireRole('owner'), handle(() => ({ apiKeys: listApiKeys(db) })))
+  router.get('/api-keys', requireRole('owner'), handle(async () => ({ apiKeys: await listApiKeys(db) })))
   router.post(
     '/api-keys',
     requireRole('owner'),
-    handle((req, res) => {
-      const { key, record } = createApiKey(db, parseOr400(addKeyInput, (req.body ?? {}) as Record<string, unknown>), actorOf(res), now())
+    handle(async (req, res) => {
+      const { key, record } = await createApiKey(db, parseOr400(addKeyInput, (req.body ?? {}) as Record<string, unknown>), actorOf(res), now())
       res.set('cache-control', 'no-store')
       return { apiKey: record, key, note: 'shown once: only its hash is kept' }
     }, 201),
   )
-  router.post('/api-keys/:id/revoke', requireRole('owner'), handle((req, res) => ({ apiKey: revokeKey(db, req.params.id as string, actorOf(res), now()) })))
+  router.post('/api-keys/:id/revoke', requireRole('owner'), handle(async (req, res) => ({ apiKey: await revokeKey(db, req.params.id as string, actorOf(res), now()) })))
 
   router.get(
     '/audit',
     requireRole('owner'),
-    handle((req, res) => {
+    handle(async (req, res) => {
       const query = parseOr400(auditQuery, req.query as Record<string, unknown>)
-      const entries = listAudit(db, { from: query.from, to: query.to, limit: query.limit, order: query.format === 'csv' ? 'oldest' : 'newest' })
+      const entries = await listAudit(db, { from: query.from, to: query.to, limit: query.limit, order: query.format === 'csv' ? 'oldest' : 'newest' })
       if (query.format === 'json') return { entries }
       const csv = csvLine(['id', 'at', 'actor', 'action', 'subject', 'before', 'after']) + entries.map((e) => csvLine([e.id, e.at, e.actor, e.action, e.subject, e.before, e.after])).join('')
       res.status(200).set({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="plaudit-audit.csv"' }).send(csv)

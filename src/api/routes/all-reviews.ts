@@ -52,12 +52,12 @@ export function allReviewsPage(options: AllReviewsOptions): RequestHandler {
       .optional(),
   })
 
-  return (req, res) => {
+  return async (req, res) => {
     const query = parseOr400(querySchema, req.query as Record<string, unknown>)
     const locationId = req.params.locationId as string
-    const location = getLocation(options.db, locationId)
+    const location = await getLocation(options.db, locationId)
     if (!location) throw new HttpError(404, 'not_found', `location "${locationId}" does not exist`)
-    const page = listReviews(options.db, { locationId, theme: query.theme, sort: query.sort, cursor: query.cursor, limit: ALL_REVIEWS_PAGE_SIZE })
+    const page = await listReviews(options.db, { locationId, theme: query.theme, sort: query.sort, cursor: query.cursor, limit: ALL_REVIEWS_PAGE_SIZE })
     const now = options.now()
     const self = `/reviews/${encodeURIComponent(locationId)}`
     const href = (params: Record<string, string | undefined>) => {

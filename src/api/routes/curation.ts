@@ -38,7 +38,7 @@ export function curationRoutes({ db, requireWrite, now, republish }: CurationDep
     requireWrite,
     handle(async (req, res) => {
       const input = parseOr400(createTestimonialInput, (req.body ?? {}) as Record<string, unknown>)
-      const testimonial = createTestimonialFromReview(db, input, actorOf(res), now())
+      const testimonial = await createTestimonialFromReview(db, input, actorOf(res), now())
       return { testimonial }
     }, 201),
   )
@@ -48,8 +48,8 @@ export function curationRoutes({ db, requireWrite, now, republish }: CurationDep
       `/testimonials/:id/${action}`,
       requireWrite,
       handle(async (req, res) => {
-        const testimonial = setTestimonialPublished(db, req.params.id as string, published, actorOf(res), now())
-        for (const slug of collectionsContaining(db, testimonial.id)) await republish(slug)
+        const testimonial = await setTestimonialPublished(db, req.params.id as string, published, actorOf(res), now())
+        for (const slug of await collectionsContaining(db, testimonial.id)) await republish(slug)
         return { testimonial }
       }),
     )
@@ -61,7 +61,7 @@ export function curationRoutes({ db, requireWrite, now, republish }: CurationDep
     handle(async (req, res) => {
       const { slug } = parseOr400(slugSchema, req.params)
       const input = parseOr400(putCollectionInput, (req.body ?? {}) as Record<string, unknown>)
-      const collection = replaceCollection(db, { slug, title: input.title ?? slug, testimonialIds: input.testimonialIds }, actorOf(res), now())
+      const collection = await replaceCollection(db, { slug, title: input.title ?? slug, testimonialIds: input.testimonialIds }, actorOf(res), now())
       await republish(slug)
       return { collection }
     }),

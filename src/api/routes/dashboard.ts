@@ -65,12 +65,12 @@ export function dashboardRoutes(deps: DashboardRouteDeps): { page: Router; api: 
   api.get(
     '/locations/:locationId/dashboard',
     deps.requireRead,
-    handle((req) => dashboardFigures(db, { locationId: req.params.locationId as string, choice: toChoice(parseOr400(figuresQuery, query(req))), now: now(), themes })),
+    handle(async (req) => dashboardFigures(db, { locationId: req.params.locationId as string, choice: toChoice(parseOr400(figuresQuery, query(req))), now: now(), themes })),
   )
   api.get(
     '/locations/:locationId/dashboard/reviews',
     deps.requireRead,
-    handle((req) => {
+    handle(async (req) => {
       const q = parseOr400(drillQuery, query(req))
       if (q.polarity && !q.theme) throw new HttpError(400, 'invalid_request', 'polarity: needs a theme')
       const { from, to, limit, ...filters } = q
@@ -79,27 +79,27 @@ export function dashboardRoutes(deps: DashboardRouteDeps): { page: Router; api: 
   )
 
   const page = Router()
-  page.get('/dashboard', deps.requireRead, (req, res, next) => {
+  page.get('/dashboard', deps.requireRead, async (req, res, next) => {
     try {
       const q = parseOr400(pageQuery, query(req))
       const at = now()
-      const locations = listLocationIds(db)
+      const locations = await listLocationIds(db)
       const locationId = q.location ?? locations[0]
       const headers = { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DASHBOARD_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin', 'cache-control': 'no-store' }
       if (!locationId) {
         sendHtml(req, res, headers, renderDashboardPage({ figures: null, locations, query: q, now: at }))
         return
       }
-      const figures = dashboardFigures(db, { locationId, choice: toChoice(q), now: at, themes })
+      const figures = await dashboardFigures(db, { locationId, choice: toChoice(q), now: at, themes })
       sendHtml(req, res, headers, renderDashboardPage({ figures, locations, query: q, now: at }))
     } catch (error) {
       next(error)
     }
   })
-  page.get('/dashboard/export.csv', deps.requireRead, (req, res, next) => {
+  page.get('/dashboard/export.csv', deps.requireRead, async (req, res, next) => {
     try {
       const q = parseOr400(csvQuery, query(req))
-      const csv = dashboardCsv(db, { locationId: q.location, choice: toChoice(q), now: now(), themes }, q.table)
+      const csv = await dashboardCsv(db, { locationId: q.location, choice: toChoice(q), now: now(), themes }, q.table)
       const name = `plaudit-${q.location.replace(/[^A-Za-z0-9_-]/g, '_')}-${q.table}.csv`
       res.status(200).set({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"`, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }).send(csv)
     } catch (error) {

@@ -15,9 +15,9 @@ const DEMO_LAYOUTS = [
 ]
 
 /** The demo site: each collection shown as the practice's website would embed it, and what exists so far. */
-export function homePage(db: Db, locationIds: () => string[]): RequestHandler {
-  return (_req, res) => {
-    const collections = listCollections(db)
+export function homePage(db: Db, locationIds: () => Promise<string[]>): RequestHandler {
+  return async (_req, res) => {
+    const collections = await listCollections(db)
     const embeds = collections
       .map((c, i) => {
         // The demo shows each layout once; the inline height reserves the box before the script runs.
@@ -27,7 +27,7 @@ export function homePage(db: Db, locationIds: () => string[]): RequestHandler {
 <p class="links"><a href="/api/public/v1/collections/${slug}">public feed (JSON)</a> · <a href="/api/public/v1/collections/${slug}.html">server-rendered HTML</a> · <a href="/embed/${slug}">iframe embed</a></p></section>`
       })
       .join('\n')
-    const locations = locationIds()
+    const locations = (await locationIds())
       .map((id) => `<li><a href="/reviews/${encodeURIComponent(id)}">all reviews of ${escapeHtml(id)}</a> (public page) · <a href="/api/v1/locations/${encodeURIComponent(id)}/reviews?limit=20">API</a> (filters: theme, polarity, rating, q, sort, cursor)</li>`)
       .join('')
     res

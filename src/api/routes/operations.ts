@@ -24,10 +24,11 @@ async function isRedisHealthy(redis: Redis): Promise<boolean> {
 
 export function operationsRoutes(db: Db, redis: Redis, requireRead: RequestHandler): { health: RequestHandler; router: Router } {
   const health: RequestHandler = async (_req, res) => {
-    const checks = { database: isDatabaseHealthy(db), redis: await isRedisHealthy(redis) }
+    const [database, redisUp] = await Promise.all([isDatabaseHealthy(db), isRedisHealthy(redis)])
+    const checks = { database, redis: redisUp }
     const down = Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name)
     // Google connections that need the owner to connect again: the service is up, the sync is paused.
-    const google = checks.database ? googleHealth(db) : null
+    const google = checks.database ? await googleHealth(db) : null
     const degraded = down.length === 0 && google !== null && google.needsReauth.length > 0
     res
       .status(down.length === 0 ? 200 : 503)
@@ -45,8 +46,8 @@ export function operationsRoutes(db: Db, redis: Redis, requireRead: RequestHandl
   router.get(
     '/imports/:id',
     requireRead,
-    handle((req) => {
-      const report = getImportReport(db, req.params.id as string)
+    handle(async (req) => {
+      const report = await getImportReport(db, req.params.id as string)
       if (!report) throw new HttpError(404, 'not_found', `import "${req.params.id}" does not exist`)
       return { import: report }
     }),
@@ -54,13 +55,13 @@ export function operationsRoutes(db: Db, redis: Redis, requireRead: RequestHandl
   router.get(
     '/job-failures',
     requireRead,
-    handle(() => ({ failures: listJobFailures(db) })),
+    handle(async () => ({ failures: await listJobFailures(db) })),
   )
   return { health, router }
 }
 
-function googleHealth(db: Db): { connections: number; needsReauth: Array<{ id: string; label: string; error: string | null }> } | null {
-  const connections = listConnections(db)
+async function googleHealth(db: Db): Promise<{ connections: number; needsReauth: Array<{ id: string; label: string; error: string | null }> } | null> {
+  const connections = await listConnections(db)
   if (connections.length === 0) return null
   return {
     connections: connections.length,

@@ -38,9 +38,9 @@ function nav(principal: Principal): string {
 export function appPages(settings: AuthSettings & { db: Db }): Router {
   const router = Router()
   const assets = new Map(Object.entries(ASSETS).map(([file, type]) => [file, { type, body: readFileSync(join(appDir, file)) }]))
-  const sessionOf = (req: Request): Principal | null => {
+  const sessionOf = async (req: Request): Promise<Principal | null> => {
     try {
-      const principal = authenticate(settings, req)
+      const principal = await authenticate(settings, req)
       return principal?.csrfToken ? principal : null
     } catch {
       return null
@@ -67,8 +67,8 @@ export function appPages(settings: AuthSettings & { db: Db }): Router {
     ),
   )
 
-  router.get('/app/curate', (req, res) => {
-    const principal = sessionOf(req)
+  router.get('/app/curate', async (req, res) => {
+    const principal = await sessionOf(req)
     if (!principal) return res.redirect(302, '/login?next=/app/curate')
     page(
       res,
@@ -97,8 +97,8 @@ export function appPages(settings: AuthSettings & { db: Db }): Router {
     )
   })
 
-  router.get('/app/users', (req, res) => {
-    const principal = sessionOf(req)
+  router.get('/app/users', async (req, res) => {
+    const principal = await sessionOf(req)
     if (!principal) return res.redirect(302, '/login?next=/app/users')
     if (principal.role !== 'owner') return page(res, 403, 'Owners only', `${nav(principal)}<main class="narrow"><h1>Owners only</h1><p>Managing users, API keys and connections needs the owner role.</p></main>`, ['/app/users.js'])
     page(

@@ -35,11 +35,11 @@ export function reviewRoutes(db: Db, themeIds: string[]): Router {
   const router = Router()
   router.get(
     '/locations/:locationId/reviews',
-    handle((req) => {
+    handle(async (req) => {
       const query = parseOr400(querySchema, req.query as Record<string, unknown>)
       const locationId = req.params.locationId as string
-      if (!getLocation(db, locationId)) throw new HttpError(404, 'not_found', `location "${locationId}" does not exist`)
-      const page = listReviews(db, { locationId, ...query, text: query.q })
+      if (!(await getLocation(db, locationId))) throw new HttpError(404, 'not_found', `location "${locationId}" does not exist`)
+      const page = await listReviews(db, { locationId, ...query, text: query.q })
       return {
         reviews: page.reviews.map((r) => ({
           id: r.id,

@@ -49,8 +49,8 @@ export function settingsRoutes(deps: SettingsDependencies): Router {
   const router = Router()
   const redirectUriFor = (req: Request) => deps.redirectUri ?? `${req.protocol}://${req.get('host')}/app/settings/google/callback`
 
-  router.get('/', (_req, res) => {
-    const { connections, locations } = googleStatus(deps.connect.db)
+  router.get('/', async (_req, res) => {
+    const { connections, locations } = await googleStatus(deps.connect.db)
     const needsReauth = connections.filter((c) => c.status === 'needs_reauth')
     const warning = needsReauth.length
       ? `<p class="warn" role="alert">Google needs you to connect again: ${needsReauth.map((c) => `${escapeHtml(c.label)} (${escapeHtml(c.lastError ?? 'access was revoked or expired')})`).join('; ')}. Syncing is paused until you do. <a href="/app/settings/google/connect">Reconnect Google</a></p>`
@@ -70,9 +70,9 @@ export function settingsRoutes(deps: SettingsDependencies): Router {
     )
   })
 
-  router.get('/google/connect', (req, res, next) => {
+  router.get('/google/connect', async (req, res, next) => {
     try {
-      res.redirect(302, beginConnect(deps.connect, redirectUriFor(req)).url)
+      res.redirect(302, (await beginConnect(deps.connect, redirectUriFor(req))).url)
     } catch (error) {
       if (error instanceof RuleViolationError) return page(res, 503, 'Google is not set up', `<p>${escapeHtml(error.message)}</p>`)
       next(error)
@@ -87,7 +87,7 @@ export function settingsRoutes(deps: SettingsDependencies): Router {
     }
     try {
       const { connection, locations } = await completeConnect(deps.connect, query.data)
-      const form = createOauthState(deps.connect.db, 'form', deps.connect.call.now())
+      const form = await createOauthState(deps.connect.db, 'form', deps.connect.call.now())
       const choices = locations
         .map((l, i) => `<li><label><input type="checkbox" name="location" value="${escapeHtml(JSON.stringify(l))}"${i === 0 ? ' checked' : ''}> ${escapeHtml(l.title)} <small>${escapeHtml(l.name)}</small></label></li>`)
         .join('')
@@ -111,7 +111,7 @@ export function settingsRoutes(deps: SettingsDependencies): Router {
     try {
       const body = pickSchema.safeParse(req.body)
       if (!body.success) return page(res, 400, 'Nothing picked', '<p>Pick at least one location.</p><p><a href="/app/settings">Back to settings</a></p>')
-      if (consumeOauthState(deps.connect.db, body.data.form, deps.connect.call.now()) !== 'form') return page(res, 400, 'Form expired', '<p>This form is stale or was not made here: connect again.</p>')
+      if ((await consumeOauthState(deps.connect.db, body.data.form, deps.connect.call.now())) !== 'form') return page(res, 400, 'Form expired', '<p>This form is stale or was not made here: connect again.</p>')
       for (const raw of body.data.location) {
         let parsed
         try {
@@ -120,7 +120,7 @@ export function settingsRoutes(deps: SettingsDependencies): Router {
           parsed = null
         }
         if (!parsed?.success) return page(res, 400, 'Unknown location', `<p>location: not a location this page offered (got ${escapeHtml(JSON.stringify(raw).slice(0, 80))})</p>`)
-        const added = addGoogleLocation(deps.connect.db, { connectionId: body.data.connection, location: parsed.data })
+        const added = await addGoogleLocation(deps.connect.db, { connectionId: body.data.connection, location: parsed.data })
         await deps.schedule(added.locationId)
       }
       res.redirect(303, '/app/settings')

@@ -26,60 +26,66 @@ const ACTOR = 'admin-api-key'
 /** Theme packs as data: read by anyone with the API, changed with the admin key. */
 export function themePackRoutes({ db, requireWrite, now, enqueueBackfill, backfillProgress }: ThemePackDependencies): Router {
   const router = Router()
-  let seeded = false
-  const ready = (): void => {
-    if (!seeded) ensureShippedPacks(db, now())
-    seeded = true
+  // Once per process; concurrent first requests share the one seeding, and a failed one is retried.
+  let seeded: Promise<void> | null = null
+  const ready = (): Promise<void> => {
+    seeded ??= (async () => {
+      await ensureShippedPacks(db, now())
+    })().catch((error: unknown) => {
+      seeded = null
+      throw error
+    })
+    return seeded
   }
   const retag = async () => {
-    const backfill = backfillForActivePack(db, now())
+    const backfill = await backfillForActivePack(db, now())
     await enqueueBackfill(backfill.id)
     return backfill
   }
 
-  router.get('/theme-packs', handle(() => {
-    ready()
-    return { packs: packSummaries(db) }
+  router.get('/theme-packs', handle(async () => {
+    await ready()
+    return { packs: await packSummaries(db) }
   }))
 
-  router.get('/theme-packs/:id', handle((req) => {
-    ready()
+  router.get('/theme-packs/:id', handle(async (req) => {
+    await ready()
     const { id } = parseOr400(packIdSchema, req.params)
-    return { pack: getPack(db, id) }
+    return { pack: await getPack(db, id) }
   }))
 
   router.put('/theme-packs/:id', requireWrite, handle(async (req) => {
-    ready()
+    await ready()
     const { id } = parseOr400(packIdSchema, req.params)
-    const saved = savePack(db, req.body ?? {}, ACTOR, now(), id)
+    const saved = await savePack(db, req.body ?? {}, ACTOR, now(), id)
     return { pack: saved.pack, backfill: saved.retagging ? await retag() : null }
   }))
 
   router.post('/theme-packs/:id/activate', requireWrite, handle(async (req) => {
-    ready()
+    await ready()
     const { id } = parseOr400(packIdSchema, req.params)
-    const pack = activatePack(db, id, ACTOR, now())
+    const pack = await activatePack(db, id, ACTOR, now())
     return { pack, backfill: await retag() }
   }))
 
-  router.post('/theme-packs/:id/retrain', requireWrite, handle((req) => {
-    ready()
+  router.post('/theme-packs/:id/retrain', requireWrite, handle(async (req) => {
+    await ready()
     const { id } = parseOr400(packIdSchema, req.params)
-    return { model: retrainPack(db, id, now()) }
+    return { model: await retrainPack(db, id, now()) }
   }))
 
   router.get('/theme-packs/:id/backfill', handle(async (req) => {
-    ready()
+    await ready()
     const { id } = parseOr400(packIdSchema, req.params)
-    getPack(db, id)
-    const backfill = latestBackfill(db, id)
+    await getPack(db, id)
+    const backfill = await latestBackfill(db, id)
     return { backfill, jobProgress: backfill === null ? null : await backfillProgress(backfill.id) }
   }))
 
-  router.post('/mention-corrections', requireWrite, handle((req) => {
-    ready()
+  router.post('/mention-corrections', requireWrite, handle(async (req) => {
+    await ready()
     const input = parseOr400(correctionSchema, (req.body ?? {}) as Record<string, unknown>)
-    return { correction: correctMention(db, input, ACTOR, now()) }
+    return { correction: await correctMention(db, input, ACTOR, now()) }
   }, 201))
 
   return router

@@ -56,9 +56,9 @@ export function workspaceRoutes({ db, themeIds, now, republish, requireRole }: W
   router.get(
     '/curation/search',
     curator,
-    handle((req) => {
+    handle(async (req) => {
       const query = parseOr400(searchQuery, req.query as Record<string, unknown>)
-      const reviews = searchForCuration(db, {
+      const reviews = await searchForCuration(db, {
         words: query.q === '' ? undefined : query.q,
         theme: query.theme,
         polarity: query.polarity,
@@ -76,8 +76,8 @@ export function workspaceRoutes({ db, themeIds, now, republish, requireRole }: W
   router.post(
     '/reviews/:id/themes',
     curator,
-    handle((req, res) => {
-      correctTheme(db, { reviewId: req.params.id as string, ...parseOr400(correctionInput, body(req)) }, themeIds, actorOf(res), now())
+    handle(async (req, res) => {
+      await correctTheme(db, { reviewId: req.params.id as string, ...parseOr400(correctionInput, body(req)) }, themeIds, actorOf(res), now())
       return { recorded: true }
     }, 201),
   )
@@ -86,7 +86,7 @@ export function workspaceRoutes({ db, themeIds, now, republish, requireRole }: W
     curator,
     handle(async (req, res) => {
       const { reason } = parseOr400(hideInput, body(req))
-      await rebuild(hideReview(db, { reviewId: req.params.id as string, reason }, actorOf(res), now()))
+      await rebuild(await hideReview(db, { reviewId: req.params.id as string, reason }, actorOf(res), now()))
       return { hidden: { reason } }
     }),
   )
@@ -94,17 +94,17 @@ export function workspaceRoutes({ db, themeIds, now, republish, requireRole }: W
     '/reviews/:id/unhide',
     curator,
     handle(async (req, res) => {
-      await rebuild(unhideReview(db, req.params.id as string, actorOf(res), now()))
+      await rebuild(await unhideReview(db, req.params.id as string, actorOf(res), now()))
       return { hidden: null }
     }),
   )
-  router.post('/testimonials/preview', curator, handle((req) => ({ feed: previewExcerpt(db, parseOr400(previewInput, body(req)), now()) })))
+  router.post('/testimonials/preview', curator, handle(async (req) => ({ feed: await previewExcerpt(db, parseOr400(previewInput, body(req)), now()) })))
   router.post(
     '/testimonials/:id/authorizations',
     curator,
     handle(async (req, res) => {
       const input = parseOr400(authorizationInput, body(req))
-      const { authorization, collections } = recordAuthorization(
+      const { authorization, collections } = await recordAuthorization(
         db,
         { testimonialId: req.params.id as string, ...input, signedAt: new Date(input.signedAt), expiresAt: input.expiresAt ? new Date(input.expiresAt) : null },
         actorOf(res),
@@ -118,12 +118,12 @@ export function workspaceRoutes({ db, themeIds, now, republish, requireRole }: W
     '/authorizations/:id/revoke',
     curator,
     handle(async (req, res) => {
-      const { authorization, collections } = revokeAuthorization(db, req.params.id as string, actorOf(res), now())
+      const { authorization, collections } = await revokeAuthorization(db, req.params.id as string, actorOf(res), now())
       await rebuild(collections)
       return { authorization }
     }),
   )
-  router.get('/collections', curator, handle(() => ({ collections: listCollections(db) })))
-  router.get('/collections/:slug', curator, handle((req) => collectionView(db, req.params.slug as string, now())))
+  router.get('/collections', curator, handle(async () => ({ collections: await listCollections(db) })))
+  router.get('/collections/:slug', curator, handle(async (req) => collectionView(db, req.params.slug as string, now())))
   return router
 }

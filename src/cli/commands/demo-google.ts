@@ -47,14 +47,14 @@ export async function startDemoGoogle(runtime: Runtime): Promise<DemoGoogle> {
       schedule: (locationId) => schedule(queue, locationId),
     }),
     connectAndSync: async (redis, queue) => {
-      const added = addLocationWithRefreshToken(
+      const added = await addLocationWithRefreshToken(
         { db: runtime.db, endpoints, cipher, call: createCallEnvironment({ redis, prefix: runtime.config.queuePrefix, perMinute: g.requestsPerMinute, now: systemClock }) },
         { googleName: LOCATION, refreshToken: REFRESH_TOKEN, locationId: 'demo-google-location' },
       )
       // The scheduler's first incremental run syncs the location at once.
       await schedule(queue, added.locationId)
       for (;;) {
-        const state = getGoogleLocation(runtime.db, added.locationId)
+        const state = await getGoogleLocation(runtime.db, added.locationId)
         if (state?.lastSyncAt || state?.lastError) return state.lastError ? `sync failed: ${state.lastError}` : `synced at ${state.lastSyncAt!.toISOString()}`
         await new Promise((resolve) => setTimeout(resolve, 100))
       }

@@ -27,10 +27,11 @@ export async function runDemo(): Promise<void> {
   // PLAUDIT_DEMO_GOOGLE=1: a fake Google location, connected and syncing (issue 4). Its tokens are
   // fake, so without a configured key the demo's own database uses a fixed demo key.
   const demoGoogleWanted = readConfig().google.demo
-  const runtime = openRuntime(demoGoogleWanted && !readConfig().google.tokenKey ? { google: { ...readConfig().google, tokenKey: demoTokenKey() } } : {})
+  const runtime = await openRuntime(demoGoogleWanted && !readConfig().google.tokenKey ? { google: { ...readConfig().google, tokenKey: demoTokenKey() } } : {})
   const { config, logger, db } = runtime
   const demoGoogle: DemoGoogle | null = config.google.demo ? await startDemoGoogle(runtime) : null
-  say(`[1/5] database ready: ${config.databaseFile}`)
+  // The file on SQLite; on PostgreSQL where it lives, without credentials.
+  say(`[1/5] database ready: ${db.dialect === 'sqlite' ? config.databaseFile : db.description}`)
 
   let redisUrl = config.redisUrl
   let stopPrivateRedis = () => {}
@@ -38,7 +39,7 @@ export async function runDemo(): Promise<void> {
     const privateRedis = await startPrivateRedis(config.executablePath)
     if (!privateRedis) {
       process.stderr.write(`${REDIS_HELP}\n`)
-      closeRuntime(runtime)
+      await closeRuntime(runtime)
       process.exit(1)
     }
     redisUrl = privateRedis.url
@@ -51,7 +52,7 @@ export async function runDemo(): Promise<void> {
 
   const redis = openRedis(runtime)
   const worker = runWorker({ db, redis, prefix: config.queuePrefix, analyzer: runtime.analyzer, concurrency: 1, logger, now: systemClock, ...(demoGoogle && { google: demoGoogle.worker }) })
-  ensureLocation(db, { id: DEMO_LOCATION, name: 'Demo chiropractic clinic, San Francisco' })
+  await ensureLocation(db, { id: DEMO_LOCATION, name: 'Demo chiropractic clinic, San Francisco' })
 
   say(`[3/5] importing ${SAMPLE_FILE}`)
   const result = await runImport(runtime, SAMPLE_FILE, DEMO_LOCATION, (line) => say(`      ${line}`))
@@ -60,16 +61,16 @@ export async function runDemo(): Promise<void> {
   const queue = new JobQueue(redis, config.queuePrefix, (error) => logger.warn({ err: error.message }, 'queue connection error'))
   const reviews = new ReviewStore(db)
   for (;;) {
-    const left = reviews.countUnanalyzed(DEMO_LOCATION)
+    const left = await reviews.countUnanalyzed(DEMO_LOCATION)
     const pending = await queue.pendingCount()
     say(`[4/5] tagging themes in the worker: ${left} reviews left, ${pending} jobs queued`)
     if (left === 0 && pending === 0) break
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
 
-  const collections = curateDemoCollections(db, DEMO_LOCATION, 'demo', systemClock())
+  const collections = await curateDemoCollections(db, DEMO_LOCATION, 'demo', systemClock())
   for (const c of collections) {
-    publishFeed(db, c.slug, systemClock())
+    await publishFeed(db, c.slug, systemClock())
     await redis.publish(feedChannel(config.queuePrefix), c.slug)
   }
   say(`[5/5] collections: ${collections.map((c) => `${c.slug} (${c.testimonialIds.length} testimonials)`).join(', ')}`)
@@ -101,7 +102,7 @@ export async function runDemo(): Promise<void> {
     await worker.close()
     await queue.close()
     await redis.quit()
-    closeRuntime(runtime)
+    await closeRuntime(runtime)
     stopPrivateRedis()
     await demoGoogle?.stop()
   })

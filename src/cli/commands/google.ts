@@ -66,7 +66,7 @@ export async function runGoogleConnect(runtime: Runtime, options: { port: string
     await new Promise<void>((resolve) => server.listen(Number(options.port), '127.0.0.1', resolve))
     const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`
     try {
-      const { url } = beginConnect(deps, redirectUri)
+      const { url } = await beginConnect(deps, redirectUri)
       say(`Open this address in a browser and allow Plaudit to manage your Business Profile:\n${url}\nWaiting for Google on ${redirectUri} …`)
       const query = await new Promise<URLSearchParams>((resolve) => {
         server.on('request', (req, res) => {
@@ -90,7 +90,7 @@ export async function runGoogleConnect(runtime: Runtime, options: { port: string
       const picked = answer.trim() === 'all' ? locations : answer.split(',').map((n) => locations[Number(n.trim()) - 1]).filter((l) => l !== undefined)
       if (picked.length === 0) throw new Error(`no location picked (got "${answer.trim()}")`)
       for (const location of picked) {
-        const added = addGoogleLocation(runtime.db, { connectionId: connection.id, location })
+        const added = await addGoogleLocation(runtime.db, { connectionId: connection.id, location })
         await scheduleFor(runtime, queue)(added.locationId)
         say(`added ${added.locationId} (${location.name}): incremental sync every ${runtime.config.google.incrementalEveryMinutes} min, full every ${runtime.config.google.fullEveryHours} h`)
       }
@@ -105,7 +105,7 @@ export async function runGoogleConnect(runtime: Runtime, options: { port: string
 export async function runGoogleAddLocation(runtime: Runtime, options: { location: string; refreshTokenFile: string; id?: string }): Promise<void> {
   const refreshToken = readFileSync(options.refreshTokenFile, 'utf8')
   await withRedis(runtime, async (redis, queue) => {
-    const added = addLocationWithRefreshToken(connectDependencies(runtime, redis), { googleName: options.location, refreshToken, ...(options.id && { locationId: options.id }) })
+    const added = await addLocationWithRefreshToken(connectDependencies(runtime, redis), { googleName: options.location, refreshToken, ...(options.id && { locationId: options.id }) })
     await scheduleFor(runtime, queue)(added.locationId)
     say(`added ${added.locationId} (${added.googleName}), refresh token stored encrypted; incremental sync every ${runtime.config.google.incrementalEveryMinutes} min, full every ${runtime.config.google.fullEveryHours} h`)
   })
@@ -114,7 +114,7 @@ export async function runGoogleAddLocation(runtime: Runtime, options: { location
 /** `plaudit google sync`: one sync now, in this process, on the same code path as the worker's job. */
 export async function runGoogleSync(runtime: Runtime, options: { location: string; full?: boolean }): Promise<SyncReport> {
   const locationId = options.location.startsWith('accounts/') ? locationIdFor(options.location) : options.location
-  if (!getGoogleLocation(runtime.db, locationId)) throw new Error(`location "${options.location}" is not linked to Google (plaudit google add-location)`)
+  if (!(await getGoogleLocation(runtime.db, locationId))) throw new Error(`location "${options.location}" is not linked to Google (plaudit google add-location)`)
   return withRedis(runtime, async (redis, queue) => {
     const deps = connectDependencies(runtime, redis)
     return syncGoogleLocation(

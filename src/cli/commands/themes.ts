@@ -10,14 +10,14 @@ import type { Backfill } from '../../db/stores/theme-packs.ts'
 
 const ACTOR = 'cli'
 
-export function listThemePacks(runtime: Runtime): string {
-  ensureShippedPacks(runtime.db, new Date())
-  return packSummaries(runtime.db).map((p) => `${p.active ? '*' : ' '} ${p.id} v${p.version}  ${p.label}`).join('\n')
+export async function listThemePacks(runtime: Runtime): Promise<string> {
+  await ensureShippedPacks(runtime.db, new Date())
+  return (await packSummaries(runtime.db)).map((p) => `${p.active ? '*' : ' '} ${p.id} v${p.version}  ${p.label}`).join('\n')
 }
 
-export function exportThemePack(runtime: Runtime, packId: string, file: string | undefined): string {
-  ensureShippedPacks(runtime.db, new Date())
-  const json = `${JSON.stringify(getPack(runtime.db, packId), null, 2)}\n`
+export async function exportThemePack(runtime: Runtime, packId: string, file: string | undefined): Promise<string> {
+  await ensureShippedPacks(runtime.db, new Date())
+  const json = `${JSON.stringify(await getPack(runtime.db, packId), null, 2)}\n`
   if (file !== undefined && file !== '-') writeFileSync(file, json)
   return json
 }
@@ -25,29 +25,29 @@ export function exportThemePack(runtime: Runtime, packId: string, file: string |
 /** Imports a pack file as the pack's next version; the active pack's reviews are re-tagged. */
 export async function importThemePack(runtime: Runtime, file: string, progress: (line: string) => void, wait: boolean): Promise<{ message: string; backfill: Backfill | null }> {
   const now = new Date()
-  ensureShippedPacks(runtime.db, now)
+  await ensureShippedPacks(runtime.db, now)
   let input: unknown
   try {
     input = JSON.parse(readFileSync(file, 'utf8'))
   } catch (error) {
     throw new Error(`${file}: not a JSON theme pack (${(error as Error).message})`)
   }
-  const saved = savePack(runtime.db, input, ACTOR, now)
+  const saved = await savePack(runtime.db, input, ACTOR, now)
   const message = `saved ${saved.pack.id} v${saved.pack.version} (${saved.pack.themes.length} themes)`
   if (!saved.retagging) return { message: `${message}; not the active pack, nothing to re-tag`, backfill: null }
   const backfill = await startBackfill(runtime, progress, wait)
   return { message: `${message}; re-tagging ${backfill.total} reviews (${backfill.id}): ${backfill.status}`, backfill }
 }
 
-export function retrainThemePack(runtime: Runtime, packId: string | undefined): RetrainSummary {
-  ensureShippedPacks(runtime.db, new Date())
-  const id = packId ?? packSummaries(runtime.db).find((p) => p.active)!.id
+export async function retrainThemePack(runtime: Runtime, packId: string | undefined): Promise<RetrainSummary> {
+  await ensureShippedPacks(runtime.db, new Date())
+  const id = packId ?? (await packSummaries(runtime.db)).find((p) => p.active)!.id
   return retrainPack(runtime.db, id, new Date())
 }
 
 /** Queues the backfill of the active pack (once per version) and, with wait, draws its progress. */
 export async function startBackfill(runtime: Runtime, progress: (line: string) => void, wait: boolean): Promise<Backfill> {
-  const backfill = backfillForActivePack(runtime.db, new Date())
+  const backfill = await backfillForActivePack(runtime.db, new Date())
   const redis = openRedis(runtime)
   const queue = new JobQueue(redis, runtime.config.queuePrefix)
   try {
@@ -56,7 +56,7 @@ export async function startBackfill(runtime: Runtime, progress: (line: string) =
     // The worker saves its cursor after every batch; the bar reads that row, so it also shows a
     // run resumed after a crash.
     for (;;) {
-      const b = getBackfill(runtime.db, backfill.id)!
+      const b = (await getBackfill(runtime.db, backfill.id))!
       progress(progressBar(b.done, b.total))
       if (b.status === 'finished' || b.status === 'failed') return b
       await new Promise((resolve) => setTimeout(resolve, 250))

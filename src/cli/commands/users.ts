@@ -34,7 +34,7 @@ export async function runUsersAdd(options: { email: string; role: string; passwo
     return 2
   }
   const password = options.passwordFile ? (readFileSync(options.passwordFile, 'utf8').split(/\r?\n/)[0] ?? '') : await askPassword(`Password for ${options.email}: `)
-  const runtime = openRuntime()
+  const runtime = await openRuntime()
   try {
     const user = await addUser(runtime.db, { email: options.email, role: options.role as Role, password }, 'cli', systemClock())
     console.log(`added ${user.email} (${user.role})`)
@@ -46,6 +46,6 @@ export async function runUsersAdd(options: { email: string; role: string; passwo
     }
     throw error
   } finally {
-    closeRuntime(runtime)
+    await closeRuntime(runtime)
   }
 }

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { Role } from '../../domain/access.ts'
-import type { Db } from '../database.ts'
+import type { SqlRunner } from '../database.ts'
 import { newId } from '../ids.ts'
-import { apiKeys, sessions, users } from '../schema.ts'
+import type { apiKeys, users } from '../schema.ts'
 
 export interface User {
   id: string
@@ -26,92 +26,107 @@ export interface ApiKeyRecord {
   revokedAt: Date | null
 }
 
-function toCredentials(row: typeof users.$inferSelect): UserCredentials {
+type UserRow = typeof users.$inferSelect
+type ApiKeyRow = typeof apiKeys.$inferSelect
+
+const userColumns = sql`users.id, users.email, users.role, users.password_hash as "passwordHash", users.totp_secret as "totpSecret", users.created_at as "createdAt"`
+const apiKeyColumns = sql`id, name, key_hash as "keyHash", scope, created_by as "createdBy", created_at as "createdAt", revoked_at as "revokedAt"`
+
+function toCredentials(row: UserRow): UserCredentials {
   return { id: row.id, email: row.email, role: row.role, totpEnabled: row.totpSecret !== null, createdAt: new Date(row.createdAt), passwordHash: row.passwordHash, totpSecret: row.totpSecret }
 }
 
-function toUser(row: typeof users.$inferSelect): User {
+function toUser(row: UserRow): User {
   return { id: row.id, email: row.email, role: row.role, totpEnabled: row.totpSecret !== null, createdAt: new Date(row.createdAt) }
 }
 
-export function insertUser(db: Db, params: { email: string; role: Role; passwordHash: string; now: Date }): User {
-  const row = db.insert(users).values({ id: newId('us'), email: params.email, role: params.role, passwordHash: params.passwordHash, createdAt: params.now.toISOString() }).returning().get()
-  return toUser(row)
+export async function insertUser(db: SqlRunner, params: { email: string; role: Role; passwordHash: string; now: Date }): Promise<User> {
+  const row = await db.get<UserRow>(
+    sql`insert into users (id, email, role, password_hash, created_at) values (${newId('us')}, ${params.email}, ${params.role}, ${params.passwordHash}, ${params.now.toISOString()})
+        returning ${userColumns}`,
+  )
+  return toUser(row!)
 }
 
-export function findUserByEmail(db: Db, email: string): UserCredentials | null {
-  const row = db.select().from(users).where(eq(users.email, email)).get()
+export async function findUserByEmail(db: SqlRunner, email: string): Promise<UserCredentials | null> {
+  const row = await db.get<UserRow>(sql`select ${userColumns} from users where users.email = ${email}`)
   return row ? toCredentials(row) : null
 }
 
-export function getUser(db: Db, id: string): UserCredentials | null {
-  const row = db.select().from(users).where(eq(users.id, id)).get()
+export async function getUser(db: SqlRunner, id: string): Promise<UserCredentials | null> {
+  const row = await db.get<UserRow>(sql`select ${userColumns} from users where users.id = ${id}`)
   return row ? toCredentials(row) : null
 }
 
-export function listUsers(db: Db): User[] {
-  return db.select().from(users).orderBy(asc(users.email)).all().map(toUser)
+export async function listUsers(db: SqlRunner): Promise<User[]> {
+  return (await db.all<UserRow>(sql`select ${userColumns} from users order by users.email`)).map(toUser)
 }
 
-export function countOwners(db: Db): number {
-  return db.select({ id: users.id }).from(users).where(eq(users.role, 'owner')).all().length
+export async function countOwners(db: SqlRunner): Promise<number> {
+  const row = await db.get<{ n: number }>(sql`select count(*) as n from users where role = ${'owner'}`)
+  return Number(row?.n ?? 0)
 }
 
 /** Removes the user and, through the foreign key, every session of theirs. */
-export function deleteUser(db: Db, id: string): void {
-  db.delete(users).where(eq(users.id, id)).run()
+export async function deleteUser(db: SqlRunner, id: string): Promise<void> {
+  await db.run(sql`delete from users where id = ${id}`)
 }
 
-export function setTotpSecret(db: Db, id: string, secret: string | null): void {
-  db.update(users).set({ totpSecret: secret }).where(eq(users.id, id)).run()
+export async function setTotpSecret(db: SqlRunner, id: string, secret: string | null): Promise<void> {
+  await db.run(sql`update users set totp_secret = ${secret} where id = ${id}`)
 }
 
-export function insertSession(db: Db, params: { tokenHash: string; userId: string; csrfToken: string; now: Date; expiresAt: Date }): void {
-  db.insert(sessions).values({ tokenHash: params.tokenHash, userId: params.userId, csrfToken: params.csrfToken, createdAt: params.now.toISOString(), expiresAt: params.expiresAt.toISOString() }).run()
+export async function insertSession(db: SqlRunner, params: { tokenHash: string; userId: string; csrfToken: string; now: Date; expiresAt: Date }): Promise<void> {
+  await db.run(
+    sql`insert into sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+        values (${params.tokenHash}, ${params.userId}, ${params.csrfToken}, ${params.now.toISOString()}, ${params.expiresAt.toISOString()})`,
+  )
 }
 
-export function findSession(db: Db, tokenHash: string, now: Date): { user: User; csrfToken: string } | null {
-  const row = db
-    .select({ user: users, csrfToken: sessions.csrfToken })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now.toISOString())))
-    .get()
-  return row ? { user: toUser(row.user), csrfToken: row.csrfToken } : null
+export async function findSession(db: SqlRunner, tokenHash: string, now: Date): Promise<{ user: User; csrfToken: string } | null> {
+  const row = await db.get<UserRow & { csrfToken: string }>(
+    sql`select ${userColumns}, sessions.csrf_token as "csrfToken" from sessions join users on users.id = sessions.user_id
+        where sessions.token_hash = ${tokenHash} and sessions.expires_at > ${now.toISOString()}`,
+  )
+  return row ? { user: toUser(row), csrfToken: row.csrfToken } : null
 }
 
-export function deleteExpiredSessions(db: Db, now: Date): void {
-  db.delete(sessions).where(lte(sessions.expiresAt, now.toISOString())).run()
+export async function deleteExpiredSessions(db: SqlRunner, now: Date): Promise<void> {
+  await db.run(sql`delete from sessions where expires_at <= ${now.toISOString()}`)
 }
 
-export function deleteSession(db: Db, tokenHash: string): void {
-  db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run()
+export async function deleteSession(db: SqlRunner, tokenHash: string): Promise<void> {
+  await db.run(sql`delete from sessions where token_hash = ${tokenHash}`)
 }
 
-export function insertApiKey(db: Db, params: { name: string; keyHash: string; scope: Role; createdBy: string; now: Date }): ApiKeyRecord {
-  const row = db.insert(apiKeys).values({ id: newId('ak'), name: params.name, keyHash: params.keyHash, scope: params.scope, createdBy: params.createdBy, createdAt: params.now.toISOString() }).returning().get()
-  return toApiKey(row)
+export async function insertApiKey(db: SqlRunner, params: { name: string; keyHash: string; scope: Role; createdBy: string; now: Date }): Promise<ApiKeyRecord> {
+  const row = await db.get<ApiKeyRow>(
+    sql`insert into api_keys (id, name, key_hash, scope, created_by, created_at)
+        values (${newId('ak')}, ${params.name}, ${params.keyHash}, ${params.scope}, ${params.createdBy}, ${params.now.toISOString()})
+        returning ${apiKeyColumns}`,
+  )
+  return toApiKey(row!)
 }
 
-export function findActiveApiKey(db: Db, keyHash: string): ApiKeyRecord | null {
-  const row = db.select().from(apiKeys).where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt))).get()
+export async function findActiveApiKey(db: SqlRunner, keyHash: string): Promise<ApiKeyRecord | null> {
+  const row = await db.get<ApiKeyRow>(sql`select ${apiKeyColumns} from api_keys where key_hash = ${keyHash} and revoked_at is null`)
   return row ? toApiKey(row) : null
 }
 
-export function listApiKeys(db: Db): ApiKeyRecord[] {
-  return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt)).all().map(toApiKey)
+export async function listApiKeys(db: SqlRunner): Promise<ApiKeyRecord[]> {
+  return (await db.all<ApiKeyRow>(sql`select ${apiKeyColumns} from api_keys order by created_at`)).map(toApiKey)
 }
 
-export function revokeApiKey(db: Db, id: string, now: Date): ApiKeyRecord | null {
-  const row = db.update(apiKeys).set({ revokedAt: now.toISOString() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning().get()
+export async function revokeApiKey(db: SqlRunner, id: string, now: Date): Promise<ApiKeyRecord | null> {
+  const row = await db.get<ApiKeyRow>(sql`update api_keys set revoked_at = ${now.toISOString()} where id = ${id} and revoked_at is null returning ${apiKeyColumns}`)
   return row ? toApiKey(row) : null
 }
 
 /** The stored hash, for tests and the owner page's proof that the key itself is not kept. */
-export function storedApiKeyHash(db: Db, id: string): string | null {
-  return db.select({ keyHash: apiKeys.keyHash }).from(apiKeys).where(eq(apiKeys.id, id)).get()?.keyHash ?? null
+export async function storedApiKeyHash(db: SqlRunner, id: string): Promise<string | null> {
+  return (await db.get<{ keyHash: string }>(sql`select key_hash as "keyHash" from api_keys where id = ${id}`))?.keyHash ?? null
 }
 
-function toApiKey(row: typeof apiKeys.$inferSelect): ApiKeyRecord {
+function toApiKey(row: ApiKeyRow): ApiKeyRecord {
   return { id: row.id, name: row.name, scope: row.scope, createdBy: row.createdBy, createdAt: new Date(row.createdAt), revokedAt: row.revokedAt ? new Date(row.revokedAt) : null }
 }

@@ -1,6 +1,5 @@
-import { and, asc, desc, gte, lt, type SQL } from 'drizzle-orm'
-import type { Db } from '../database.ts'
-import { auditLog } from '../schema.ts'
+import { sql, type SQL } from 'drizzle-orm'
+import type { SqlRunner } from '../database.ts'
 
 export interface AuditRecord {
   id: number
@@ -12,16 +11,14 @@ export interface AuditRecord {
   after: unknown
 }
 
-export function listAudit(db: Db, params: { from?: string; to?: string; limit: number; order: 'newest' | 'oldest' }): AuditRecord[] {
+export async function listAudit(db: SqlRunner, params: { from?: string; to?: string; limit: number; order: 'newest' | 'oldest' }): Promise<AuditRecord[]> {
   const filters: SQL[] = []
-  if (params.from) filters.push(gte(auditLog.at, params.from))
-  if (params.to) filters.push(lt(auditLog.at, params.to))
-  return db
-    .select()
-    .from(auditLog)
-    .where(filters.length > 0 ? and(...filters) : undefined)
-    .orderBy(params.order === 'newest' ? desc(auditLog.id) : asc(auditLog.id))
-    .limit(params.limit)
-    .all()
-    .map((r) => ({ ...r, before: r.before === null ? null : JSON.parse(r.before), after: r.after === null ? null : JSON.parse(r.after) }))
+  if (params.from) filters.push(sql`at >= ${params.from}`)
+  if (params.to) filters.push(sql`at < ${params.to}`)
+  const where = filters.length > 0 ? sql`where ${sql.join(filters, sql` and `)}` : sql``
+  const rows = await db.all<{ id: number; at: string; actor: string; action: string; subject: string; before: string | null; after: string | null }>(
+    sql`select id, at, actor, action, subject, "before", "after" from audit_log ${where}
+        order by id ${params.order === 'newest' ? sql`desc` : sql`asc`} limit ${params.limit}`,
+  )
+  return rows.map((r) => ({ ...r, id: Number(r.id), before: r.before === null ? null : JSON.parse(r.before), after: r.after === null ? null : JSON.parse(r.after) }))
 }

@@ -1,5 +1,5 @@
-import type { Db } from '../database.ts'
-import { auditLog } from '../schema.ts'
+import { sql } from 'drizzle-orm'
+import type { SqlRunner } from '../database.ts'
 
 export interface AuditEntry {
   at: Date
@@ -10,15 +10,11 @@ export interface AuditEntry {
   after?: unknown
 }
 
-export function recordAudit(db: Db, entry: AuditEntry): void {
-  db.insert(auditLog)
-    .values({
-      at: entry.at.toISOString(),
-      actor: entry.actor,
-      action: entry.action,
-      subject: entry.subject,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
-    })
-    .run()
+export async function recordAudit(db: SqlRunner, entry: AuditEntry): Promise<void> {
+  const before = entry.before === undefined ? null : JSON.stringify(entry.before)
+  const after = entry.after === undefined ? null : JSON.stringify(entry.after)
+  await db.run(
+    sql`insert into audit_log (at, actor, action, subject, "before", "after")
+        values (${entry.at.toISOString()}, ${entry.actor}, ${entry.action}, ${entry.subject}, ${before}, ${after})`,
+  )
 }

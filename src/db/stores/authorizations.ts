@@ -1,8 +1,8 @@
-import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { PatientAuthorization } from '../../domain/attribution.ts'
-import type { Db } from '../database.ts'
+import { inList, type SqlRunner } from '../database.ts'
 import { newId } from '../ids.ts'
-import { collectionItems, patientAuthorizations } from '../schema.ts'
+import type { patientAuthorizations } from '../schema.ts'
 
 export interface AuthorizationRecord extends PatientAuthorization {
   id: string
@@ -13,7 +13,12 @@ export interface AuthorizationRecord extends PatientAuthorization {
   recordedAt: Date
 }
 
-function toRecord(row: typeof patientAuthorizations.$inferSelect): AuthorizationRecord {
+type AuthorizationRow = typeof patientAuthorizations.$inferSelect
+
+const columns = sql`id, testimonial_id as "testimonialId", signed_by as "signedBy", signed_at as "signedAt", scope, reference,
+  expires_at as "expiresAt", revoked_at as "revokedAt", recorded_by as "recordedBy", recorded_at as "recordedAt"`
+
+function toRecord(row: AuthorizationRow): AuthorizationRecord {
   return {
     id: row.id,
     testimonialId: row.testimonialId,
@@ -28,43 +33,34 @@ function toRecord(row: typeof patientAuthorizations.$inferSelect): Authorization
   }
 }
 
-export function insertAuthorization(
-  db: Db,
+export async function insertAuthorization(
+  db: SqlRunner,
   params: { testimonialId: string; signedBy: string; signedAt: Date; scope: string; reference: string; expiresAt: Date | null; recordedBy: string; now: Date },
-): AuthorizationRecord {
-  const row = db
-    .insert(patientAuthorizations)
-    .values({
-      id: newId('pa'),
-      testimonialId: params.testimonialId,
-      signedBy: params.signedBy,
-      signedAt: params.signedAt.toISOString(),
-      scope: params.scope,
-      reference: params.reference,
-      expiresAt: params.expiresAt?.toISOString() ?? null,
-      recordedBy: params.recordedBy,
-      recordedAt: params.now.toISOString(),
-    })
-    .returning()
-    .get()
-  return toRecord(row)
+): Promise<AuthorizationRecord> {
+  const row = await db.get<AuthorizationRow>(
+    sql`insert into patient_authorizations (id, testimonial_id, signed_by, signed_at, scope, reference, expires_at, recorded_by, recorded_at)
+        values (${newId('pa')}, ${params.testimonialId}, ${params.signedBy}, ${params.signedAt.toISOString()}, ${params.scope}, ${params.reference},
+                ${params.expiresAt?.toISOString() ?? null}, ${params.recordedBy}, ${params.now.toISOString()})
+        returning ${columns}`,
+  )
+  return toRecord(row!)
 }
 
-export function getAuthorization(db: Db, id: string): AuthorizationRecord | null {
-  const row = db.select().from(patientAuthorizations).where(eq(patientAuthorizations.id, id)).get()
+export async function getAuthorization(db: SqlRunner, id: string): Promise<AuthorizationRecord | null> {
+  const row = await db.get<AuthorizationRow>(sql`select ${columns} from patient_authorizations where id = ${id}`)
   return row ? toRecord(row) : null
 }
 
-export function markAuthorizationRevoked(db: Db, id: string, now: Date): AuthorizationRecord | null {
-  const row = db.update(patientAuthorizations).set({ revokedAt: now.toISOString() }).where(eq(patientAuthorizations.id, id)).returning().get()
+export async function markAuthorizationRevoked(db: SqlRunner, id: string, now: Date): Promise<AuthorizationRecord | null> {
+  const row = await db.get<AuthorizationRow>(sql`update patient_authorizations set revoked_at = ${now.toISOString()} where id = ${id} returning ${columns}`)
   return row ? toRecord(row) : null
 }
 
 /** Every authorization of these testimonials, grouped by testimonial. */
-export function authorizationsFor(db: Db, testimonialIds: string[]): Map<string, AuthorizationRecord[]> {
+export async function authorizationsFor(db: SqlRunner, testimonialIds: string[]): Promise<Map<string, AuthorizationRecord[]>> {
   const grouped = new Map<string, AuthorizationRecord[]>()
   if (testimonialIds.length === 0) return grouped
-  for (const row of db.select().from(patientAuthorizations).where(inArray(patientAuthorizations.testimonialId, testimonialIds)).all()) {
+  for (const row of await db.all<AuthorizationRow>(sql`select ${columns} from patient_authorizations where testimonial_id in ${inList(testimonialIds)}`)) {
     const record = toRecord(row)
     grouped.set(record.testimonialId, [...(grouped.get(record.testimonialId) ?? []), record])
   }
@@ -72,12 +68,10 @@ export function authorizationsFor(db: Db, testimonialIds: string[]): Map<string,
 }
 
 /** Collections holding a testimonial whose authorization expired at or before `now`. */
-export function collectionsWithExpiredAuthorizations(db: Db, now: Date): string[] {
-  return db
-    .selectDistinct({ slug: collectionItems.collectionSlug })
-    .from(patientAuthorizations)
-    .innerJoin(collectionItems, eq(collectionItems.testimonialId, patientAuthorizations.testimonialId))
-    .where(and(isNotNull(patientAuthorizations.expiresAt), lte(patientAuthorizations.expiresAt, now.toISOString())))
-    .all()
-    .map((r) => r.slug)
+export async function collectionsWithExpiredAuthorizations(db: SqlRunner, now: Date): Promise<string[]> {
+  const rows = await db.all<{ slug: string }>(
+    sql`select distinct ci.collection_slug as slug from patient_authorizations pa join collection_items ci on ci.testimonial_id = pa.testimonial_id
+        where pa.expires_at is not null and pa.expires_at <= ${now.toISOString()}`,
+  )
+  return rows.map((r) => r.slug)
 }

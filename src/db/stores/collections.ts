@@ -1,6 +1,5 @@
-import { asc, eq, inArray } from 'drizzle-orm'
-import type { Db } from '../database.ts'
-import { collectionItems, collections, testimonials } from '../schema.ts'
+import { sql } from 'drizzle-orm'
+import { inList, type Db, type SqlRunner } from '../database.ts'
 
 export interface Collection {
   slug: string
@@ -9,73 +8,67 @@ export interface Collection {
   updatedAt: Date
 }
 
+/** Items written per statement: well under both engines' bound-parameter limits. */
+const ITEMS_PER_INSERT = 500
+
 /** Replaces the collection's ordered testimonials in one transaction. */
-export function putCollection(db: Db, params: { slug: string; title: string; testimonialIds: string[]; now: Date }): Collection {
+export async function putCollection(db: Db, params: { slug: string; title: string; testimonialIds: string[]; now: Date }): Promise<Collection> {
   const updatedAt = params.now.toISOString()
-  db.transaction((tx) => {
-    tx.insert(collections)
-      .values({ slug: params.slug, title: params.title, updatedAt })
-      .onConflictDoUpdate({ target: collections.slug, set: { title: params.title, updatedAt } })
-      .run()
-    tx.delete(collectionItems).where(eq(collectionItems.collectionSlug, params.slug)).run()
-    params.testimonialIds.forEach((testimonialId, position) => {
-      tx.insert(collectionItems).values({ collectionSlug: params.slug, testimonialId, position }).run()
-    })
-  }, { behavior: 'immediate' })
+  await db.transaction(async (tx) => {
+    // The upsert locks the collection's row (PostgreSQL), so two writers of one collection take turns.
+    await tx.run(
+      sql`insert into collections (slug, title, updated_at) values (${params.slug}, ${params.title}, ${updatedAt})
+          on conflict (slug) do update set title = excluded.title, updated_at = excluded.updated_at`,
+    )
+    await tx.run(sql`delete from collection_items where collection_slug = ${params.slug}`)
+    for (let from = 0; from < params.testimonialIds.length; from += ITEMS_PER_INSERT) {
+      const values = params.testimonialIds.slice(from, from + ITEMS_PER_INSERT).map((testimonialId, i) => sql`(${params.slug}, ${testimonialId}, ${from + i})`)
+      await tx.run(sql`insert into collection_items (collection_slug, testimonial_id, position) values ${sql.join(values, sql`, `)}`)
+    }
+  })
   return { slug: params.slug, title: params.title, testimonialIds: [...params.testimonialIds], updatedAt: params.now }
 }
 
-export function getCollection(db: Db, slug: string): Collection | null {
-  const row = db.select().from(collections).where(eq(collections.slug, slug)).get()
+export async function getCollection(db: SqlRunner, slug: string): Promise<Collection | null> {
+  const row = await db.get<{ slug: string; title: string; updatedAt: string }>(sql`select slug, title, updated_at as "updatedAt" from collections where slug = ${slug}`)
   if (!row) return null
-  const items = db
-    .select({ testimonialId: collectionItems.testimonialId })
-    .from(collectionItems)
-    .where(eq(collectionItems.collectionSlug, slug))
-    .orderBy(asc(collectionItems.position))
-    .all()
+  const items = await db.all<{ testimonialId: string }>(
+    sql`select testimonial_id as "testimonialId" from collection_items where collection_slug = ${slug} order by position`,
+  )
   return { slug: row.slug, title: row.title, testimonialIds: items.map((i) => i.testimonialId), updatedAt: new Date(row.updatedAt) }
 }
 
-export function collectionsContaining(db: Db, testimonialId: string): string[] {
-  return db
-    .select({ slug: collectionItems.collectionSlug })
-    .from(collectionItems)
-    .where(eq(collectionItems.testimonialId, testimonialId))
-    .all()
-    .map((r) => r.slug)
+export async function collectionsContaining(db: SqlRunner, testimonialId: string): Promise<string[]> {
+  const rows = await db.all<{ slug: string }>(sql`select collection_slug as slug from collection_items where testimonial_id = ${testimonialId}`)
+  return rows.map((r) => r.slug)
 }
 
-export function listCollections(db: Db): Array<{ slug: string; title: string }> {
-  return db.select({ slug: collections.slug, title: collections.title }).from(collections).orderBy(asc(collections.slug)).all()
+export async function listCollections(db: SqlRunner): Promise<Array<{ slug: string; title: string }>> {
+  return db.all<{ slug: string; title: string }>(sql`select slug, title from collections order by slug`)
 }
 
 /** Collections quoting any of these reviews: their feeds show the reviews' text and themes. */
-export function collectionsQuotingReviews(db: Db, reviewIds: string[]): string[] {
+export async function collectionsQuotingReviews(db: SqlRunner, reviewIds: string[]): Promise<string[]> {
   if (reviewIds.length === 0) return []
-  return db
-    .selectDistinct({ slug: collectionItems.collectionSlug })
-    .from(collectionItems)
-    .innerJoin(testimonials, eq(testimonials.id, collectionItems.testimonialId))
-    .where(inArray(testimonials.reviewId, reviewIds))
-    .all()
-    .map((r) => r.slug)
+  const rows = await db.all<{ slug: string }>(
+    sql`select distinct ci.collection_slug as slug from collection_items ci join testimonials t on t.id = ci.testimonial_id
+        where t.review_id in ${inList(reviewIds)}`,
+  )
+  return rows.map((r) => r.slug)
 }
 
 /** Collections that show any of these testimonials: their public feeds must be rebuilt. */
-export function collectionsShowing(db: Db, testimonialIds: string[]): string[] {
+export async function collectionsShowing(db: SqlRunner, testimonialIds: string[]): Promise<string[]> {
   if (testimonialIds.length === 0) return []
-  const slugs = db.selectDistinct({ slug: collectionItems.collectionSlug }).from(collectionItems).where(inArray(collectionItems.testimonialId, testimonialIds)).all()
+  const slugs = await db.all<{ slug: string }>(sql`select distinct collection_slug as slug from collection_items where testimonial_id in ${inList(testimonialIds)}`)
   return slugs.map((r) => r.slug).sort()
 }
 
 /** Collections holding a testimonial of one of the location's reviews: they show its aggregate. */
-export function collectionsOfLocation(db: Db, locationId: string): string[] {
-  const rows = db.$client
-    .prepare(
-      `select distinct ci.collection_slug as slug from collection_items ci join testimonials t on t.id = ci.testimonial_id
-       join reviews r on r.id = t.review_id where r.location_id = ? order by 1`,
-    )
-    .all(locationId) as Array<{ slug: string }>
+export async function collectionsOfLocation(db: SqlRunner, locationId: string): Promise<string[]> {
+  const rows = await db.all<{ slug: string }>(
+    sql`select distinct ci.collection_slug as slug from collection_items ci join testimonials t on t.id = ci.testimonial_id
+        join reviews r on r.id = t.review_id where r.location_id = ${locationId} order by 1`,
+  )
   return rows.map((r) => r.slug)
 }

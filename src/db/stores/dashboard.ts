@@ -1,7 +1,8 @@
 import { REPLY_SOURCES } from '../../domain/review.ts'
 import { emptyCounts, splitByMonths, type DayRange, type PolarityCounts, type SourceState } from '../../domain/dashboard.ts'
 import type { Polarity } from '../../domain/review.ts'
-import type { Db } from '../database.ts'
+import { sql, type SQL } from 'drizzle-orm'
+import { inList, type Db } from '../database.ts'
 
 /**
  * The dashboard's reads. Figures come from the rollup tables (a few thousand rows for years of
@@ -17,48 +18,44 @@ function pieces(range: DayRange): Array<[grain: 'day' | 'month', from: string, t
   return [...(split.months ? [['month', split.months.from, split.months.to] as ['month', string, string]] : []), ...split.days.map((d) => ['day', d.from, d.to] as ['day', string, string])]
 }
 
-export function ratingCounts(db: Db, locationId: string, range: DayRange): RatingCounts {
-  const statement = db.$client.prepare(
-    `select rating, sum(reviews) as n from rollup_review_counts
-     where location_id = ? and grain = ? and period between ? and ? group by rating`,
-  )
+export async function ratingCounts(db: Db, locationId: string, range: DayRange): Promise<RatingCounts> {
   const counts: RatingCounts = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 }
   for (const [grain, from, to] of pieces(range)) {
-    for (const row of statement.all(locationId, grain, from, to) as Array<{ rating: number; n: number }>) counts[String(row.rating) as keyof RatingCounts] += row.n
+    const rows = await db.all<{ rating: number; n: number }>(
+      sql`select rating, sum(reviews) as "n" from rollup_review_counts
+       where location_id = ${locationId} and grain = ${grain} and period between ${from} and ${to} group by rating`,
+    )
+    for (const row of rows) counts[String(row.rating) as keyof RatingCounts] += row.n
   }
   return counts
 }
 
-export function themeCounts(db: Db, locationId: string, range: DayRange): Record<string, PolarityCounts> {
-  const statement = db.$client.prepare(
-    `select theme, polarity, sum(reviews) as n from rollup_theme_counts
-     where location_id = ? and grain = ? and period between ? and ? group by theme, polarity`,
-  )
+export async function themeCounts(db: Db, locationId: string, range: DayRange): Promise<Record<string, PolarityCounts>> {
   const counts: Record<string, PolarityCounts> = {}
   for (const [grain, from, to] of pieces(range)) {
-    for (const row of statement.all(locationId, grain, from, to) as Array<{ theme: string; polarity: Polarity; n: number }>) (counts[row.theme] ??= emptyCounts())[row.polarity] += row.n
+    const rows = await db.all<{ theme: string; polarity: Polarity; n: number }>(
+      sql`select theme, polarity, sum(reviews) as "n" from rollup_theme_counts
+       where location_id = ${locationId} and grain = ${grain} and period between ${from} and ${to} group by theme, polarity`,
+    )
+    for (const row of rows) (counts[row.theme] ??= emptyCounts())[row.polarity] += row.n
   }
   return counts
 }
 
-export function monthlyVolume(db: Db, locationId: string, fromMonth: string, toMonth: string): Record<string, number> {
-  const rows = db.$client
-    .prepare(
-      `select period, sum(reviews) as n from rollup_review_counts
-       where location_id = ? and grain = 'month' and period between ? and ? group by period`,
-    )
-    .all(locationId, fromMonth, toMonth) as Array<{ period: string; n: number }>
+export async function monthlyVolume(db: Db, locationId: string, fromMonth: string, toMonth: string): Promise<Record<string, number>> {
+  const rows = await db.all<{ period: string; n: number }>(
+    sql`select period, sum(reviews) as "n" from rollup_review_counts
+       where location_id = ${locationId} and grain = 'month' and period between ${fromMonth} and ${toMonth} group by period`,
+  )
   return Object.fromEntries(rows.map((r) => [r.period, r.n]))
 }
 
 /** month → theme → polarity counts: the theme trend. */
-export function monthlyThemeCounts(db: Db, locationId: string, fromMonth: string, toMonth: string): Record<string, Record<string, PolarityCounts>> {
-  const rows = db.$client
-    .prepare(
-      `select period, theme, polarity, reviews from rollup_theme_counts
-       where location_id = ? and grain = 'month' and period between ? and ?`,
-    )
-    .all(locationId, fromMonth, toMonth) as Array<{ period: string; theme: string; polarity: Polarity; reviews: number }>
+export async function monthlyThemeCounts(db: Db, locationId: string, fromMonth: string, toMonth: string): Promise<Record<string, Record<string, PolarityCounts>>> {
+  const rows = await db.all<{ period: string; theme: string; polarity: Polarity; reviews: number }>(
+    sql`select period, theme, polarity, reviews from rollup_theme_counts
+       where location_id = ${locationId} and grain = 'month' and period between ${fromMonth} and ${toMonth}`,
+  )
   const byMonth: Record<string, Record<string, PolarityCounts>> = {}
   for (const row of rows) ((byMonth[row.period] ??= {})[row.theme] ??= emptyCounts())[row.polarity] = row.reviews
   return byMonth
@@ -87,38 +84,29 @@ export interface FigureFilter {
 }
 
 /** The reviews counted in one figure (same filters as the rollups: active, createTime day in range), newest first. */
-export function reviewsBehindFigure(db: Db, filter: FigureFilter): { total: number; reviews: ReviewBehindFigure[] } {
+export async function reviewsBehindFigure(db: Db, filter: FigureFilter): Promise<{ total: number; reviews: ReviewBehindFigure[] }> {
   // '~' sorts after 'T': every createTime on the last day ('2026-11-25T…') is below '2026-11-25~'.
-  const where = [`r.location_id = ?`, `r.status = 'active'`, `r.created_at >= ? and r.created_at < ?`]
-  const args: Array<string | number> = [filter.locationId, filter.range.from, `${filter.range.to}~`]
-  if (filter.rating !== undefined) {
-    where.push('r.rating = ?')
-    args.push(filter.rating)
-  }
+  const conditions: SQL[] = [sql`r.location_id = ${filter.locationId}`, sql`r.status = 'active'`, sql`r.created_at >= ${filter.range.from} and r.created_at < ${`${filter.range.to}~`}`]
+  if (filter.rating !== undefined) conditions.push(sql`r.rating = ${filter.rating}`)
   if (filter.theme) {
-    where.push(`exists (select 1 from review_themes t where t.review_id = r.id and t.theme = ?${filter.polarity ? ' and t.polarity = ?' : ''})`)
-    args.push(filter.theme)
-    if (filter.polarity) args.push(filter.polarity)
-  }
-  const sqlite = db.$client
-  const total = (sqlite.prepare(`select count(*) as n from reviews r where ${where.join(' and ')}`).get(...args) as { n: number }).n
-  const rows = sqlite
-    .prepare(
-      `select r.id, r.source, r.author, r.rating, r.text, r.url, r.created_at as createdAt, r.reply_time as replyTime
-       from reviews r where ${where.join(' and ')} order by r.created_at desc, r.id desc limit ?`,
+    conditions.push(
+      sql`exists (select 1 from review_themes t where t.review_id = r.id and t.theme = ${filter.theme}${filter.polarity ? sql` and t.polarity = ${filter.polarity}` : sql``})`,
     )
-    .all(...args, filter.limit) as Array<Omit<ReviewBehindFigure, 'themes' | 'evidence'>>
+  }
+  const where = sql.join(conditions, sql` and `)
+  const total = (await db.get<{ n: number }>(sql`select count(*) as "n" from reviews r where ${where}`))!.n
+  const rows = await db.all<Omit<ReviewBehindFigure, 'themes' | 'evidence'>>(
+    sql`select r.id, r.source, r.author, r.rating, r.text, r.url, r.created_at as "createdAt", r.reply_time as "replyTime"
+       from reviews r where ${where} order by r.created_at desc, r.id desc limit ${filter.limit}`,
+  )
   if (rows.length === 0) return { total, reviews: [] }
-  const ids = rows.map((r) => r.id)
-  const marks = ids.map(() => '?').join(',')
-  const themes = sqlite.prepare(`select review_id as reviewId, theme, polarity from review_themes where review_id in (${marks})`).all(...ids) as Array<{
-    reviewId: string
-    theme: string
-    polarity: Polarity
-  }>
-  const mentions = sqlite
-    .prepare(`select review_id as reviewId, theme, polarity, start, "end" from mentions where review_id in (${marks}) order by start, theme`)
-    .all(...ids) as Array<Evidence & { reviewId: string }>
+  const ids = inList(rows.map((r) => r.id))
+  const themes = await db.all<{ reviewId: string; theme: string; polarity: Polarity }>(
+    sql`select review_id as "reviewId", theme, polarity from review_themes where review_id in ${ids}`,
+  )
+  const mentions = await db.all<Evidence & { reviewId: string }>(
+    sql`select review_id as "reviewId", theme, polarity, "start", "end" from mentions where review_id in ${ids} order by "start", theme`,
+  )
   return {
     total,
     reviews: rows.map((row) => ({
@@ -142,52 +130,51 @@ export interface UnrepliedReview {
 }
 
 // Imported reviews cannot be answered from here: only sources that carry replies are counted.
-const REPLYABLE = REPLY_SOURCES.map((source) => `'${source}'`).join(', ')
+const REPLYABLE = inList(REPLY_SOURCES)
 
 /** Active reviews with no reply yet, oldest first (the ones waiting longest). */
-export function unrepliedReviews(db: Db, locationId: string, limit: number): { total: number; reviews: UnrepliedReview[] } {
-  const sqlite = db.$client
-  const where = `location_id = ? and status = 'active' and reply_time is null and source in (${REPLYABLE})`
-  const total = (sqlite.prepare(`select count(*) as n from reviews where ${where}`).get(locationId) as { n: number }).n
-  const reviews = sqlite
-    .prepare(`select id, source, author, rating, text, url, created_at as createdAt from reviews where ${where} order by created_at, id limit ?`)
-    .all(locationId, limit) as UnrepliedReview[]
+export async function unrepliedReviews(db: Db, locationId: string, limit: number): Promise<{ total: number; reviews: UnrepliedReview[] }> {
+  const where = sql`location_id = ${locationId} and status = 'active' and reply_time is null and source in ${REPLYABLE}`
+  const total = (await db.get<{ n: number }>(sql`select count(*) as "n" from reviews where ${where}`))!.n
+  const reviews = await db.all<UnrepliedReview>(
+    sql`select id, source, author, rating, text, url, created_at as "createdAt" from reviews where ${where} order by created_at, id limit ${limit}`,
+  )
   return { total, reviews }
 }
 
 /** Reviews created in the range, how many have a reply, and each reply's delay in hours. */
-export function replyDelays(db: Db, locationId: string, range: DayRange): { reviews: number; replied: number; delaysHours: number[] } {
-  const rows = db.$client
-    .prepare(
-      `select (julianday(reply_time) - julianday(created_at)) * 24 as hours from reviews
-       where location_id = ? and status = 'active' and source in (${REPLYABLE}) and created_at >= ? and created_at < ?`,
-    )
-    .all(locationId, range.from, `${range.to}~`) as Array<{ hours: number | null }>
+export async function replyDelays(db: Db, locationId: string, range: DayRange): Promise<{ reviews: number; replied: number; delaysHours: number[] }> {
+  // Date arithmetic is the one thing the engines spell differently; both give null when reply_time is null.
+  const hours =
+    db.dialect === 'postgres'
+      ? sql`extract(epoch from (reply_time::timestamptz - created_at::timestamptz)) / 3600`
+      : sql`(julianday(reply_time) - julianday(created_at)) * 24`
+  const rows = await db.all<{ hours: number | null }>(
+    sql`select ${hours} as "hours" from reviews
+       where location_id = ${locationId} and status = 'active' and source in ${REPLYABLE} and created_at >= ${range.from} and created_at < ${`${range.to}~`}`,
+  )
   const delaysHours = rows.filter((r) => r.hours !== null).map((r) => Math.max(0, r.hours!))
   return { reviews: rows.length, replied: delaysHours.length, delaysHours }
 }
 
 /** The import source from import_runs, every other source from source_sync_state (written by the sync). */
-export function sourceStates(db: Db, locationId: string): SourceState[] {
-  const sqlite = db.$client
+export async function sourceStates(db: Db, locationId: string): Promise<SourceState[]> {
   const date = (value: string | null) => (value ? new Date(value) : null)
-  const synced = sqlite
-    .prepare(
-      `select source, last_attempt_at, last_success_at, needs_reauth, last_error, consecutive_errors
-       from source_sync_state where location_id = ? order by source`,
-    )
-    .all(locationId) as Array<{ source: string; last_attempt_at: string | null; last_success_at: string | null; needs_reauth: number; last_error: string | null; consecutive_errors: number }>
+  const synced = await db.all<{ source: string; last_attempt_at: string | null; last_success_at: string | null; needs_reauth: unknown; last_error: string | null; consecutive_errors: number }>(
+    sql`select source, last_attempt_at, last_success_at, needs_reauth, last_error, consecutive_errors
+       from source_sync_state where location_id = ${locationId} order by source`,
+  )
   const states: SourceState[] = synced.map((row) => ({
     source: row.source,
     lastAttemptAt: date(row.last_attempt_at),
     lastSuccessAt: date(row.last_success_at),
-    needsReauth: row.needs_reauth === 1,
+    needsReauth: Boolean(row.needs_reauth),
     lastError: row.last_error,
     consecutiveErrors: row.consecutive_errors,
   }))
-  const imports = sqlite
-    .prepare(`select started_at, finished_at, status, error from import_runs where location_id = ? order by started_at desc limit 20`)
-    .all(locationId) as Array<{ started_at: string; finished_at: string | null; status: string; error: string | null }>
+  const imports = await db.all<{ started_at: string; finished_at: string | null; status: string; error: string | null }>(
+    sql`select started_at, finished_at, status, error from import_runs where location_id = ${locationId} order by started_at desc limit 20`,
+  )
   if (imports.length > 0 && !states.some((s) => s.source === 'import')) {
     const lastSuccess = imports.find((r) => r.status === 'finished')
     const failedSince = imports.findIndex((r) => r.status !== 'failed')

@@ -1,9 +1,8 @@
-import { and, eq, inArray, ne } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { FeedInput, FeedTestimonial } from '../../domain/feed.ts'
 import type { SourceId } from '../../domain/review.ts'
-import type { Db } from '../database.ts'
+import { inList, type SqlRunner } from '../database.ts'
 import { isAuthorizationValid, type PatientAuthorization } from '../../domain/attribution.ts'
-import { publishedFeeds, reviewHides, reviews, reviewThemes, testimonials } from '../schema.ts'
 import { authorizationsFor } from './authorizations.ts'
 import { getCollection } from './collections.ts'
 import { getLocation } from './locations.ts'
@@ -15,80 +14,103 @@ export interface StoredFeed {
   builtAt: Date
 }
 
+interface FeedRow {
+  testimonialId: string
+  testimonialStatus: string
+  start: number
+  end: number
+  excerpt: string
+  reviewId: string
+  reviewStatus: string
+  locationId: string
+  text: string
+  rating: number
+  author: string | null
+  createdAt: string
+  url: string | null
+  source: string
+}
+
 /**
  * Everything the public feed of a collection shows, read in one place. Only published testimonials
  * of active, unhidden reviews are included; the aggregate is that of the location of the collection's
  * reviews. Each testimonial carries the patient authorization valid at `now`, if any (HIPAA: the
  * name is shown only with one).
  */
-export function feedInputFor(db: Db, slug: string, now: Date): FeedInput | null {
-  const collection = getCollection(db, slug)
+export async function feedInputFor(db: SqlRunner, slug: string, now: Date): Promise<FeedInput | null> {
+  const collection = await getCollection(db, slug)
   if (!collection) return null
   const rows =
     collection.testimonialIds.length === 0
       ? []
-      : db
-          .select({ testimonial: testimonials, review: reviews })
-          .from(testimonials)
-          .innerJoin(reviews, eq(reviews.id, testimonials.reviewId))
-          .where(inArray(testimonials.id, collection.testimonialIds))
-          .all()
-  const byId = new Map(rows.map((r) => [r.testimonial.id, r]))
+      : await db.all<FeedRow>(
+          sql`select t.id as "testimonialId", t.status as "testimonialStatus", t."start" as "start", t."end" as "end", t.excerpt,
+                     r.id as "reviewId", r.status as "reviewStatus", r.location_id as "locationId", r.text, r.rating, r.author,
+                     r.created_at as "createdAt", r.url, r.source
+              from testimonials t join reviews r on r.id = t.review_id
+              where t.id in ${inList(collection.testimonialIds)}`,
+        )
+  const byId = new Map(rows.map((r) => [r.testimonialId, r]))
   const themesByReview = new Map<string, string[]>()
-  const reviewIds = rows.map((r) => r.review.id)
+  const reviewIds = rows.map((r) => r.reviewId)
   if (reviewIds.length > 0) {
-    const themeRows = db
-      .select({ reviewId: reviewThemes.reviewId, theme: reviewThemes.theme })
-      .from(reviewThemes)
-      .where(and(inArray(reviewThemes.reviewId, reviewIds), ne(reviewThemes.polarity, 'negative')))
-      .all()
+    const themeRows = await db.all<{ reviewId: string; theme: string }>(
+      sql`select review_id as "reviewId", theme from review_themes where review_id in ${inList(reviewIds)} and polarity <> 'negative'`,
+    )
     for (const t of themeRows) themesByReview.set(t.reviewId, [...(themesByReview.get(t.reviewId) ?? []), t.theme])
   }
   const hidden = new Set(
-    rows.length === 0 ? [] : db.select({ reviewId: reviewHides.reviewId }).from(reviewHides).where(inArray(reviewHides.reviewId, rows.map((r) => r.review.id))).all().map((h) => h.reviewId),
+    reviewIds.length === 0
+      ? []
+      : (await db.all<{ reviewId: string }>(sql`select review_id as "reviewId" from review_hides where review_id in ${inList(reviewIds)}`)).map((h) => h.reviewId),
   )
-  const authorizations = authorizationsFor(db, collection.testimonialIds)
+  const authorizations = await authorizationsFor(db, collection.testimonialIds)
   const shown: FeedTestimonial[] = []
   let locationId: string | null = null
   for (const id of collection.testimonialIds) {
     const row = byId.get(id)
-    if (!row || row.testimonial.status !== 'published' || row.review.status !== 'active' || hidden.has(row.review.id)) continue
-    locationId ??= row.review.locationId
+    if (!row || row.testimonialStatus !== 'published' || row.reviewStatus !== 'active' || hidden.has(row.reviewId)) continue
+    locationId ??= row.locationId
     shown.push({
       id,
-      excerptStart: row.testimonial.start,
-      excerptEnd: row.testimonial.end,
-      excerptText: row.testimonial.excerpt,
-      reviewText: row.review.text,
-      rating: row.review.rating,
-      author: row.review.author,
+      excerptStart: row.start,
+      excerptEnd: row.end,
+      excerptText: row.excerpt,
+      reviewText: row.text,
+      rating: row.rating,
+      author: row.author,
       authorization: validAuthorization(authorizations.get(id) ?? [], now),
-      reviewCreatedAt: new Date(row.review.createdAt),
-      reviewUrl: row.review.url,
-      source: row.review.source as SourceId,
-      themes: themesByReview.get(row.review.id) ?? [],
+      reviewCreatedAt: new Date(row.createdAt),
+      reviewUrl: row.url,
+      source: row.source as SourceId,
+      themes: themesByReview.get(row.reviewId) ?? [],
       checkedAt: null,
     })
   }
   // A collection whose testimonials were all withdrawn still shows its location's aggregate.
-  locationId ??= rows[0]?.review.locationId ?? null
-  const aggregate = locationId ? (getLocation(db, locationId)?.aggregate ?? null) : null
+  locationId ??= rows[0]?.locationId ?? null
+  const aggregate = locationId ? ((await getLocation(db, locationId))?.aggregate ?? null) : null
   const checkedAt = aggregate?.checkedAt ?? null
   return { slug, title: collection.title, locationId, aggregate, testimonials: shown.map((t) => ({ ...t, checkedAt })) }
 }
 
-export function saveFeed(db: Db, feed: StoredFeed): void {
-  const values = { slug: feed.slug, body: feed.body, etag: feed.etag, builtAt: feed.builtAt.toISOString() }
-  db.insert(publishedFeeds).values(values).onConflictDoUpdate({ target: publishedFeeds.slug, set: values }).run()
+export async function saveFeed(db: SqlRunner, feed: StoredFeed): Promise<void> {
+  await db.run(
+    sql`insert into published_feeds (slug, body, etag, built_at) values (${feed.slug}, ${feed.body}, ${feed.etag}, ${feed.builtAt.toISOString()})
+        on conflict (slug) do update set body = excluded.body, etag = excluded.etag, built_at = excluded.built_at`,
+  )
 }
 
-export function loadFeed(db: Db, slug: string): StoredFeed | null {
-  const row = db.select().from(publishedFeeds).where(eq(publishedFeeds.slug, slug)).get()
+const feedColumns = sql`slug, body, etag, built_at as "builtAt"`
+
+export async function loadFeed(db: SqlRunner, slug: string): Promise<StoredFeed | null> {
+  const row = await db.get<{ slug: string; body: string; etag: string; builtAt: string }>(sql`select ${feedColumns} from published_feeds where slug = ${slug}`)
   return row ? { ...row, builtAt: new Date(row.builtAt) } : null
 }
 
-export function loadAllFeeds(db: Db): StoredFeed[] {
-  return db.select().from(publishedFeeds).all().map((row) => ({ ...row, builtAt: new Date(row.builtAt) }))
+export async function loadAllFeeds(db: SqlRunner): Promise<StoredFeed[]> {
+  const rows = await db.all<{ slug: string; body: string; etag: string; builtAt: string }>(sql`select ${feedColumns} from published_feeds`)
+  return rows.map((row) => ({ ...row, builtAt: new Date(row.builtAt) }))
 }
 
 /** The authorization in force at `now`; none means the attribution is "Verified patient". */

@@ -1,7 +1,6 @@
-import { and, eq, inArray, lt } from 'drizzle-orm'
-import type { Db } from '../database.ts'
+import { sql } from 'drizzle-orm'
+import { inList, type Db } from '../database.ts'
 import { newId, reviewIdFor } from '../ids.ts'
-import { googleConnections, googleLocations, googleOauthStates, googleReviewDetails, placeLocations, reviews } from '../schema.ts'
 import { TokenCipher, TokenKeyError } from '../token-cipher.ts'
 
 export type ConnectionStatus = 'active' | 'needs_reauth'
@@ -47,8 +46,8 @@ const toDate = (value: string | null) => (value ? new Date(value) : null)
  * Refuses to start when the database holds encrypted tokens and the key is missing or wrong:
  * there is no plaintext fallback. Returns the cipher, or null when no key is set and none is needed.
  */
-export function openTokenCipher(db: Db, key: Buffer | undefined): TokenCipher | null {
-  const sample = db.select({ token: googleConnections.refreshTokenEnc }).from(googleConnections).limit(1).get()
+export async function openTokenCipher(db: Db, key: Buffer | undefined): Promise<TokenCipher | null> {
+  const sample = await db.get<{ token: string }>(sql`select refresh_token_enc as "token" from google_connections limit 1`)
   if (!key) {
     if (sample) throw new TokenKeyError('PLAUDIT_TOKEN_KEY is not set, but the database holds encrypted Google refresh tokens: set the key they were encrypted with')
     return null
@@ -58,25 +57,25 @@ export function openTokenCipher(db: Db, key: Buffer | undefined): TokenCipher | 
   return cipher
 }
 
-export function saveConnection(db: Db, cipher: TokenCipher, params: { label: string; refreshToken: string; now: Date; id?: string }): GoogleConnection {
+export async function saveConnection(db: Db, cipher: TokenCipher, params: { label: string; refreshToken: string; now: Date; id?: string }): Promise<GoogleConnection> {
   const at = params.now.toISOString()
   const id = params.id ?? newId('gc')
-  const values = { id, label: params.label, refreshTokenEnc: cipher.encrypt(params.refreshToken), accessTokenEnc: null, accessTokenExpiresAt: null, status: 'active' as const, lastError: null, createdAt: at, updatedAt: at }
-  const { createdAt: _c, id: _i, ...update } = values
-  db.insert(googleConnections).values(values).onConflictDoUpdate({ target: googleConnections.id, set: update }).run()
+  await db.run(sql`insert into google_connections (id, label, refresh_token_enc, access_token_enc, access_token_expires_at, status, last_error, created_at, updated_at)
+    values (${id}, ${params.label}, ${cipher.encrypt(params.refreshToken)}, ${null}, ${null}, ${'active'}, ${null}, ${at}, ${at})
+    on conflict (id) do update set label = excluded.label, refresh_token_enc = excluded.refresh_token_enc, access_token_enc = excluded.access_token_enc,
+    access_token_expires_at = excluded.access_token_expires_at, status = excluded.status, last_error = excluded.last_error, updated_at = excluded.updated_at`)
   return { id, label: params.label, status: 'active', lastError: null }
 }
 
-export function listConnections(db: Db): GoogleConnection[] {
-  return db
-    .select({ id: googleConnections.id, label: googleConnections.label, status: googleConnections.status, lastError: googleConnections.lastError })
-    .from(googleConnections)
-    .orderBy(googleConnections.createdAt)
-    .all()
+export async function listConnections(db: Db): Promise<GoogleConnection[]> {
+  return db.all<GoogleConnection>(sql`select id, label, status, last_error as "lastError" from google_connections order by created_at`)
 }
 
-export function loadCredentials(db: Db, cipher: TokenCipher, connectionId: string): GoogleCredentials | null {
-  const row = db.select().from(googleConnections).where(eq(googleConnections.id, connectionId)).get()
+export async function loadCredentials(db: Db, cipher: TokenCipher, connectionId: string): Promise<GoogleCredentials | null> {
+  const row = await db.get<{ refreshTokenEnc: string; accessTokenEnc: string | null; accessTokenExpiresAt: string | null }>(
+    sql`select refresh_token_enc as "refreshTokenEnc", access_token_enc as "accessTokenEnc", access_token_expires_at as "accessTokenExpiresAt"
+        from google_connections where id = ${connectionId}`,
+  )
   if (!row) return null
   return {
     refreshToken: cipher.decrypt(row.refreshTokenEnc),
@@ -85,129 +84,136 @@ export function loadCredentials(db: Db, cipher: TokenCipher, connectionId: strin
   }
 }
 
-export function saveAccessToken(db: Db, cipher: TokenCipher, connectionId: string, token: string, expiresAt: Date): void {
-  db.update(googleConnections)
-    .set({ accessTokenEnc: cipher.encrypt(token), accessTokenExpiresAt: expiresAt.toISOString() })
-    .where(eq(googleConnections.id, connectionId))
-    .run()
+export async function saveAccessToken(db: Db, cipher: TokenCipher, connectionId: string, token: string, expiresAt: Date): Promise<void> {
+  await db.run(sql`update google_connections set access_token_enc = ${cipher.encrypt(token)}, access_token_expires_at = ${expiresAt.toISOString()} where id = ${connectionId}`)
 }
 
 /** The connection stops syncing until the owner connects again. */
-export function markNeedsReauth(db: Db, connectionId: string, message: string, now: Date): void {
-  db.update(googleConnections)
-    .set({ status: 'needs_reauth', lastError: message, accessTokenEnc: null, accessTokenExpiresAt: null, updatedAt: now.toISOString() })
-    .where(eq(googleConnections.id, connectionId))
-    .run()
+export async function markNeedsReauth(db: Db, connectionId: string, message: string, now: Date): Promise<void> {
+  await db.run(sql`update google_connections set status = ${'needs_reauth'}, last_error = ${message}, access_token_enc = ${null}, access_token_expires_at = ${null},
+    updated_at = ${now.toISOString()} where id = ${connectionId}`)
 }
 
-export function upsertGoogleLocation(db: Db, params: { locationId: string; connectionId: string; googleName: string; title: string | null; placeId: string | null; mapsUri: string | null }): void {
-  const { locationId: _l, ...set } = params
-  db.insert(googleLocations).values(params).onConflictDoUpdate({ target: googleLocations.locationId, set }).run()
+export async function upsertGoogleLocation(db: Db, params: { locationId: string; connectionId: string; googleName: string; title: string | null; placeId: string | null; mapsUri: string | null }): Promise<void> {
+  await db.run(sql`insert into google_locations (location_id, connection_id, google_name, title, place_id, maps_uri)
+    values (${params.locationId}, ${params.connectionId}, ${params.googleName}, ${params.title}, ${params.placeId}, ${params.mapsUri})
+    on conflict (location_id) do update set connection_id = excluded.connection_id, google_name = excluded.google_name, title = excluded.title,
+    place_id = excluded.place_id, maps_uri = excluded.maps_uri`)
 }
 
-export function getGoogleLocation(db: Db, locationId: string): GoogleLocationState | null {
-  const row = db
-    .select({ location: googleLocations, status: googleConnections.status })
-    .from(googleLocations)
-    .innerJoin(googleConnections, eq(googleConnections.id, googleLocations.connectionId))
-    .where(eq(googleLocations.locationId, locationId))
-    .get()
+export async function getGoogleLocation(db: Db, locationId: string): Promise<GoogleLocationState | null> {
+  const row = await db.get<{
+    locationId: string
+    connectionId: string
+    googleName: string
+    title: string | null
+    placeId: string | null
+    mapsUri: string | null
+    lastSyncAt: string | null
+    lastFullSyncAt: string | null
+    lastError: string | null
+    lastErrorAt: string | null
+    status: ConnectionStatus
+  }>(sql`select l.location_id as "locationId", l.connection_id as "connectionId", l.google_name as "googleName", l.title, l.place_id as "placeId",
+      l.maps_uri as "mapsUri", l.last_sync_at as "lastSyncAt", l.last_full_sync_at as "lastFullSyncAt", l.last_error as "lastError",
+      l.last_error_at as "lastErrorAt", c.status
+    from google_locations l inner join google_connections c on c.id = l.connection_id
+    where l.location_id = ${locationId}`)
   if (!row) return null
-  const l = row.location
   return {
-    locationId: l.locationId,
-    connectionId: l.connectionId,
-    googleName: l.googleName,
-    title: l.title,
-    placeId: l.placeId,
-    mapsUri: l.mapsUri,
-    lastSyncAt: toDate(l.lastSyncAt),
-    lastFullSyncAt: toDate(l.lastFullSyncAt),
-    lastError: l.lastError,
-    lastErrorAt: toDate(l.lastErrorAt),
+    locationId: row.locationId,
+    connectionId: row.connectionId,
+    googleName: row.googleName,
+    title: row.title,
+    placeId: row.placeId,
+    mapsUri: row.mapsUri,
+    lastSyncAt: toDate(row.lastSyncAt),
+    lastFullSyncAt: toDate(row.lastFullSyncAt),
+    lastError: row.lastError,
+    lastErrorAt: toDate(row.lastErrorAt),
     connectionStatus: row.status,
   }
 }
 
-export function listGoogleLocations(db: Db): GoogleLocationState[] {
-  return db
-    .select({ id: googleLocations.locationId })
-    .from(googleLocations)
-    .orderBy(googleLocations.locationId)
-    .all()
-    .map((r) => getGoogleLocation(db, r.id))
-    .filter((l): l is GoogleLocationState => l !== null)
+export async function listGoogleLocations(db: Db): Promise<GoogleLocationState[]> {
+  const rows = await db.all<{ id: string }>(sql`select location_id as "id" from google_locations order by location_id`)
+  const states: GoogleLocationState[] = []
+  for (const r of rows) {
+    const state = await getGoogleLocation(db, r.id)
+    if (state !== null) states.push(state)
+  }
+  return states
 }
 
-export function recordSyncSuccess(db: Db, locationId: string, params: { at: Date; full: boolean }): void {
+export async function recordSyncSuccess(db: Db, locationId: string, params: { at: Date; full: boolean }): Promise<void> {
   const at = params.at.toISOString()
-  db.update(googleLocations)
-    .set({ lastSyncAt: at, ...(params.full && { lastFullSyncAt: at }), lastError: null, lastErrorAt: null })
-    .where(eq(googleLocations.locationId, locationId))
-    .run()
+  await db.run(sql`update google_locations set last_sync_at = ${at}${params.full ? sql`, last_full_sync_at = ${at}` : sql``}, last_error = ${null}, last_error_at = ${null}
+    where location_id = ${locationId}`)
 }
 
-export function recordSyncError(db: Db, locationId: string, message: string, at: Date): void {
-  db.update(googleLocations).set({ lastError: message, lastErrorAt: at.toISOString() }).where(eq(googleLocations.locationId, locationId)).run()
+export async function recordSyncError(db: Db, locationId: string, message: string, at: Date): Promise<void> {
+  await db.run(sql`update google_locations set last_error = ${message}, last_error_at = ${at.toISOString()} where location_id = ${locationId}`)
 }
 
-export function saveReviewDetails(db: Db, entries: Array<{ source: string; externalId: string; details: GoogleReviewDetails }>): void {
-  const statement = db.$client.prepare(
-    `insert into google_review_details (review_id, google_update_time, anonymous, translation, reply_comment, reply_updated_at)
-     values (?, ?, ?, ?, ?, ?) on conflict(review_id) do update set google_update_time = excluded.google_update_time,
-     anonymous = excluded.anonymous, translation = excluded.translation, reply_comment = excluded.reply_comment, reply_updated_at = excluded.reply_updated_at`,
-  )
-  db.$client.transaction(() => {
+export async function saveReviewDetails(db: Db, entries: Array<{ source: string; externalId: string; details: GoogleReviewDetails }>): Promise<void> {
+  if (entries.length === 0) return
+  await db.transaction(async (tx) => {
     for (const { source, externalId, details: d } of entries) {
-      statement.run(reviewIdFor(source, externalId), d.googleUpdateTime.toISOString(), d.anonymous ? 1 : 0, d.translation, d.replyComment, d.replyUpdatedAt?.toISOString() ?? null)
+      await tx.run(sql`insert into google_review_details (review_id, google_update_time, anonymous, translation, reply_comment, reply_updated_at)
+        values (${reviewIdFor(source, externalId)}, ${d.googleUpdateTime.toISOString()}, ${d.anonymous}, ${d.translation}, ${d.replyComment}, ${d.replyUpdatedAt?.toISOString() ?? null})
+        on conflict (review_id) do update set google_update_time = excluded.google_update_time, anonymous = excluded.anonymous, translation = excluded.translation,
+        reply_comment = excluded.reply_comment, reply_updated_at = excluded.reply_updated_at`)
     }
-  })()
+  })
 }
 
-export function getReviewDetails(db: Db, reviewId: string): GoogleReviewDetails | null {
-  const row = db.select().from(googleReviewDetails).where(eq(googleReviewDetails.reviewId, reviewId)).get()
+export async function getReviewDetails(db: Db, reviewId: string): Promise<GoogleReviewDetails | null> {
+  const row = await db.get<{ googleUpdateTime: string; anonymous: unknown; translation: string | null; replyComment: string | null; replyUpdatedAt: string | null }>(
+    sql`select google_update_time as "googleUpdateTime", anonymous, translation, reply_comment as "replyComment", reply_updated_at as "replyUpdatedAt"
+        from google_review_details where review_id = ${reviewId}`,
+  )
   return row
-    ? { googleUpdateTime: new Date(row.googleUpdateTime), anonymous: row.anonymous, translation: row.translation, replyComment: row.replyComment, replyUpdatedAt: toDate(row.replyUpdatedAt) }
+    ? { googleUpdateTime: new Date(row.googleUpdateTime), anonymous: Boolean(row.anonymous), translation: row.translation, replyComment: row.replyComment, replyUpdatedAt: toDate(row.replyUpdatedAt) }
     : null
 }
 
 /** Rating and text of the given reviews as stored now, before a sync overwrites them. */
-export function currentContent(db: Db, reviewIds: string[]): Map<string, { rating: number; text: string; status: string }> {
+export async function currentContent(db: Db, reviewIds: string[]): Promise<Map<string, { rating: number; text: string; status: string }>> {
   if (reviewIds.length === 0) return new Map()
-  const rows = db.select({ id: reviews.id, rating: reviews.rating, text: reviews.text, status: reviews.status }).from(reviews).where(inArray(reviews.id, reviewIds)).all()
+  const rows = await db.all<{ id: string; rating: number; text: string; status: string }>(sql`select id, rating, text, status from reviews where id in ${inList(reviewIds)}`)
   return new Map(rows.map((r) => [r.id, { rating: r.rating, text: r.text, status: r.status }]))
 }
 
 /** External ids of the location's active reviews from one source. */
-export function activeExternalIds(db: Db, locationId: string, source: string): Map<string, string> {
-  const rows = db
-    .select({ id: reviews.id, externalId: reviews.externalId })
-    .from(reviews)
-    .where(and(eq(reviews.locationId, locationId), eq(reviews.source, source), eq(reviews.status, 'active')))
-    .all()
+export async function activeExternalIds(db: Db, locationId: string, source: string): Promise<Map<string, string>> {
+  const rows = await db.all<{ id: string; externalId: string }>(
+    sql`select id, external_id as "externalId" from reviews where location_id = ${locationId} and source = ${source} and status = ${'active'}`,
+  )
   return new Map(rows.map((r) => [r.externalId, r.id]))
 }
 
 const STATE_LIFETIME_MS = 10 * 60_000
 
-export function createOauthState(db: Db, redirectUri: string, now: Date): string {
+export async function createOauthState(db: Db, redirectUri: string, now: Date): Promise<string> {
   const state = newId('st')
-  db.delete(googleOauthStates).where(lt(googleOauthStates.createdAt, new Date(now.getTime() - STATE_LIFETIME_MS).toISOString())).run()
-  db.insert(googleOauthStates).values({ state, redirectUri, createdAt: now.toISOString() }).run()
+  await db.run(sql`delete from google_oauth_states where created_at < ${new Date(now.getTime() - STATE_LIFETIME_MS).toISOString()}`)
+  await db.run(sql`insert into google_oauth_states (state, redirect_uri, created_at) values (${state}, ${redirectUri}, ${now.toISOString()})`)
   return state
 }
 
 /** Uses up a state: returns its redirect URI when it was handed out here within ten minutes, else null. */
-export function consumeOauthState(db: Db, state: string, now: Date): string | null {
-  const row = db.delete(googleOauthStates).where(eq(googleOauthStates.state, state)).returning().get()
+export async function consumeOauthState(db: Db, state: string, now: Date): Promise<string | null> {
+  const row = await db.get<{ redirectUri: string; createdAt: string }>(
+    sql`delete from google_oauth_states where state = ${state} returning redirect_uri as "redirectUri", created_at as "createdAt"`,
+  )
   if (!row || now.getTime() - new Date(row.createdAt).getTime() > STATE_LIFETIME_MS) return null
   return row.redirectUri
 }
 
-export function setPlaceLocation(db: Db, locationId: string, placeId: string): void {
-  db.insert(placeLocations).values({ locationId, placeId }).onConflictDoUpdate({ target: placeLocations.locationId, set: { placeId } }).run()
+export async function setPlaceLocation(db: Db, locationId: string, placeId: string): Promise<void> {
+  await db.run(sql`insert into place_locations (location_id, place_id) values (${locationId}, ${placeId}) on conflict (location_id) do update set place_id = excluded.place_id`)
 }
 
-export function getPlaceId(db: Db, locationId: string): string | null {
-  return db.select({ placeId: placeLocations.placeId }).from(placeLocations).where(eq(placeLocations.locationId, locationId)).get()?.placeId ?? null
+export async function getPlaceId(db: Db, locationId: string): Promise<string | null> {
+  return (await db.get<{ placeId: string }>(sql`select place_id as "placeId" from place_locations where location_id = ${locationId}`))?.placeId ?? null
 }

@@ -1,6 +1,5 @@
-import { asc, eq, sql } from 'drizzle-orm'
-import type { Db } from '../database.ts'
-import { importRejections, importRuns } from '../schema.ts'
+import { sql } from 'drizzle-orm'
+import type { SqlRunner } from '../database.ts'
 
 export interface ImportRejection {
   line: number
@@ -29,35 +28,48 @@ export interface ImportReport extends ImportCounts {
   rejections: ImportRejection[]
 }
 
-export function startImportRun(db: Db, params: { id: string; locationId: string; fileName: string; format: string; now: Date }): void {
-  db.insert(importRuns)
-    .values({ id: params.id, locationId: params.locationId, fileName: params.fileName, format: params.format, startedAt: params.now.toISOString(), status: 'running' })
-    .run()
+interface ImportRunRow extends ImportCounts {
+  id: string
+  locationId: string
+  fileName: string
+  format: string
+  startedAt: string
+  finishedAt: string | null
+  status: 'running' | 'finished' | 'failed'
+  error: string | null
 }
 
-export function recordRejections(db: Db, importId: string, rejections: ImportRejection[]): void {
+const runColumns = sql`id, location_id as "locationId", file_name as "fileName", format, started_at as "startedAt", finished_at as "finishedAt", status,
+  rows_read as "rowsRead", rows_inserted as "rowsInserted", rows_revised as "rowsRevised", rows_unchanged as "rowsUnchanged",
+  rows_rejected as "rowsRejected", error`
+
+export async function startImportRun(db: SqlRunner, params: { id: string; locationId: string; fileName: string; format: string; now: Date }): Promise<void> {
+  await db.run(
+    sql`insert into import_runs (id, location_id, file_name, format, started_at, status)
+        values (${params.id}, ${params.locationId}, ${params.fileName}, ${params.format}, ${params.now.toISOString()}, 'running')`,
+  )
+}
+
+export async function recordRejections(db: SqlRunner, importId: string, rejections: ImportRejection[]): Promise<void> {
   if (rejections.length === 0) return
-  db.insert(importRejections)
-    .values(rejections.map((r) => ({ importId, ...r })))
-    .run()
+  const values = rejections.map((r) => sql`(${importId}, ${r.line}, ${r.field}, ${r.value}, ${r.message})`)
+  await db.run(sql`insert into import_rejections (import_id, line, field, value, message) values ${sql.join(values, sql`, `)}`)
 }
 
-export function finishImportRun(db: Db, params: { id: string; counts: ImportCounts; now: Date; error?: string }): void {
-  db.update(importRuns)
-    .set({ ...params.counts, status: params.error ? 'failed' : 'finished', finishedAt: params.now.toISOString(), error: params.error ?? null })
-    .where(eq(importRuns.id, params.id))
-    .run()
+export async function finishImportRun(db: SqlRunner, params: { id: string; counts: ImportCounts; now: Date; error?: string }): Promise<void> {
+  const { counts } = params
+  await db.run(
+    sql`update import_runs set rows_read = ${counts.rowsRead}, rows_inserted = ${counts.rowsInserted}, rows_revised = ${counts.rowsRevised},
+          rows_unchanged = ${counts.rowsUnchanged}, rows_rejected = ${counts.rowsRejected}, status = ${params.error ? 'failed' : 'finished'},
+          finished_at = ${params.now.toISOString()}, error = ${params.error ?? null}
+        where id = ${params.id}`,
+  )
 }
 
-export function getImportReport(db: Db, id: string): ImportReport | null {
-  const run = db.select().from(importRuns).where(eq(importRuns.id, id)).get()
+export async function getImportReport(db: SqlRunner, id: string): Promise<ImportReport | null> {
+  const run = await db.get<ImportRunRow>(sql`select ${runColumns} from import_runs where id = ${id}`)
   if (!run) return null
-  const rejections = db
-    .select({ line: importRejections.line, field: importRejections.field, value: importRejections.value, message: importRejections.message })
-    .from(importRejections)
-    .where(eq(importRejections.importId, id))
-    .orderBy(asc(importRejections.line))
-    .all()
+  const rejections = await db.all<ImportRejection>(sql`select line, field, value, message from import_rejections where import_id = ${id} order by line`)
   return {
     ...run,
     startedAt: new Date(run.startedAt),
@@ -66,12 +78,7 @@ export function getImportReport(db: Db, id: string): ImportReport | null {
   }
 }
 
-export function listImportRuns(db: Db, locationId: string): Array<Omit<ImportReport, 'rejections'>> {
-  return db
-    .select()
-    .from(importRuns)
-    .where(eq(importRuns.locationId, locationId))
-    .orderBy(sql`${importRuns.startedAt} desc`)
-    .all()
-    .map((run) => ({ ...run, startedAt: new Date(run.startedAt), finishedAt: run.finishedAt ? new Date(run.finishedAt) : null }))
+export async function listImportRuns(db: SqlRunner, locationId: string): Promise<Array<Omit<ImportReport, 'rejections'>>> {
+  const rows = await db.all<ImportRunRow>(sql`select ${runColumns} from import_runs where location_id = ${locationId} order by started_at desc`)
+  return rows.map((run) => ({ ...run, startedAt: new Date(run.startedAt), finishedAt: run.finishedAt ? new Date(run.finishedAt) : null }))
 }

@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { Aggregate } from '../../domain/feed.ts'
 import type { SourceId } from '../../domain/review.ts'
-import type { Db } from '../database.ts'
-import { locations } from '../schema.ts'
+import type { SqlRunner } from '../database.ts'
+import type { locations } from '../schema.ts'
 
 export interface Location {
   id: string
@@ -10,12 +10,16 @@ export interface Location {
   aggregate: Aggregate | null
 }
 
-export function ensureLocation(db: Db, params: { id: string; name: string }): void {
-  db.insert(locations).values(params).onConflictDoNothing().run()
+export async function ensureLocation(db: SqlRunner, params: { id: string; name: string }): Promise<void> {
+  await db.run(sql`insert into locations (id, name) values (${params.id}, ${params.name}) on conflict do nothing`)
 }
 
-export function getLocation(db: Db, id: string): Location | null {
-  const row = db.select().from(locations).where(eq(locations.id, id)).get()
+export async function getLocation(db: SqlRunner, id: string): Promise<Location | null> {
+  const row = await db.get<typeof locations.$inferSelect>(
+    sql`select id, name, aggregate_source as "aggregateSource", aggregate_rating as "aggregateRating", aggregate_count as "aggregateCount",
+               aggregate_url as "aggregateUrl", checked_at as "checkedAt"
+        from locations where id = ${id}`,
+  )
   if (!row) return null
   const aggregate: Aggregate | null =
     row.aggregateSource && row.aggregateRating !== null && row.aggregateCount !== null
@@ -35,27 +39,22 @@ export function getLocation(db: Db, id: string): Location | null {
  * totalReviewCount). For imported reviews there is no such figure, so it is computed over every
  * active imported review of the location, never over a selection.
  */
-export function setAggregate(db: Db, locationId: string, aggregate: Aggregate): void {
-  db.update(locations)
-    .set({
-      aggregateSource: aggregate.source,
-      aggregateRating: aggregate.rating,
-      aggregateCount: aggregate.count,
-      aggregateUrl: aggregate.url,
-      checkedAt: aggregate.checkedAt?.toISOString() ?? null,
-    })
-    .where(eq(locations.id, locationId))
-    .run()
+export async function setAggregate(db: SqlRunner, locationId: string, aggregate: Aggregate): Promise<void> {
+  await db.run(
+    sql`update locations set aggregate_source = ${aggregate.source}, aggregate_rating = ${aggregate.rating}, aggregate_count = ${aggregate.count},
+          aggregate_url = ${aggregate.url}, checked_at = ${aggregate.checkedAt?.toISOString() ?? null}
+        where id = ${locationId}`,
+  )
 }
 
-export function importedAggregate(db: Db, locationId: string, checkedAt: Date): Aggregate | null {
-  const row = db.$client
-    .prepare(`select avg(rating) as rating, count(*) as count from reviews where location_id = ? and source = 'import' and status = 'active'`)
-    .get(locationId) as { rating: number | null; count: number }
+export async function importedAggregate(db: SqlRunner, locationId: string, checkedAt: Date): Promise<Aggregate | null> {
+  const row = (await db.get<{ rating: number | null; count: number }>(
+    sql`select avg(rating) as rating, count(*) as count from reviews where location_id = ${locationId} and source = 'import' and status = 'active'`,
+  ))!
   if (row.count === 0 || row.rating === null) return null
   return { source: 'import', rating: row.rating, count: row.count, url: null, checkedAt }
 }
 
-export function listLocationIds(db: Db): string[] {
-  return db.select({ id: locations.id }).from(locations).orderBy(locations.id).all().map((r) => r.id)
+export async function listLocationIds(db: SqlRunner): Promise<string[]> {
+  return (await db.all<{ id: string }>(sql`select id from locations order by id`)).map((r) => r.id)
 }

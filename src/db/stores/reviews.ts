@@ -1,11 +1,10 @@
-import type { Statement } from 'better-sqlite3'
+import { sql, type SQL } from 'drizzle-orm'
 import { contentHash } from '../../domain/content-hash.ts'
 import type { Polarity, Review, ReviewInput, SourceId, TagResult } from '../../domain/review.ts'
-import type { Db } from '../database.ts'
+import { inList, type Db, type SqlRunner } from '../database.ts'
 import { reviewIdFor } from '../ids.ts'
-import { reviews } from '../schema.ts'
-import { eq } from 'drizzle-orm'
-import { RollupWriter } from './rollups.ts'
+import type { reviews } from '../schema.ts'
+import { contributionFrom, RollupWriter, themesByReview, type ReviewForRollup } from './rollups.ts'
 
 export interface UpsertOutcome {
   inserted: number
@@ -47,198 +46,221 @@ export function toReview(row: typeof reviews.$inferSelect, themes: Record<string
   }
 }
 
+/** Review columns with the names of the domain's Review (for `toReview`). */
+const REVIEW_COLUMNS = sql.raw(
+  `id, location_id as "locationId", source, external_id as "externalId", author, rating, text, url, created_at as "createdAt",
+   updated_at as "updatedAt", revision, content_hash as "contentHash", status, analyzed_hash as "analyzedHash", reply_time as "replyTime"`,
+)
+
+// Rows per multi-row statement: well under SQLite's and PostgreSQL's limits on bound values.
+const CHUNK = 500
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** PostgreSQL: lock the rows a batch reads before it writes them, so two processes never both count one change. */
+const forUpdate = (tx: SqlRunner) => (tx.dialect === 'postgres' ? sql` order by id for update` : sql``)
+
+interface ExistingReview extends ReviewForRollup {
+  contentHash: string
+  revision: number
+}
+
+/** Another process inserted a review of this batch between our read and our insert: the batch is run again. */
+class ConcurrentInsert extends Error {}
+
 /**
- * Reviews and their revisions. Writes go through prepared statements inside one transaction per
- * batch: the import's hot path, where drizzle's query building would cost more than SQLite itself.
+ * Reviews and their revisions. A batch is one transaction of a few multi-row statements: the
+ * import's hot path, on SQLite (one writer at a time) and on PostgreSQL (many processes at once:
+ * the rows a batch changes are locked first, rollup rows are written in key order).
  */
 export class ReviewStore {
-  private readonly findExisting: Statement<[string], { id: string; content_hash: string; revision: number; status: string }>
-  private readonly insertReview: Statement
-  private readonly reviseReview: Statement
-  private readonly insertRevision: Statement
-  private readonly upsertTransaction: (locationId: string, inputs: ReviewInput[], now: string) => UpsertOutcome
-  private readonly saveTransaction: (analyses: AnalysisToSave[], packId: string, packVersion: number) => number
-  private readonly removeTransaction: (ids: string[], now: string) => number
-  /** Dashboard rollups (issue 8), written in the same transactions as the reviews and themes. */
-  private readonly rollups: RollupWriter
-
-  constructor(private readonly db: Db) {
-    const sqlite = db.$client
-    this.rollups = new RollupWriter(sqlite)
-    this.findExisting = sqlite.prepare('select id, content_hash, revision, status from reviews where id = ?')
-    this.insertReview = sqlite.prepare(
-      `insert into reviews (id, location_id, source, external_id, author, rating, text, url, created_at, updated_at, revision, content_hash, status)
-       values (@id, @locationId, @source, @externalId, @author, @rating, @text, @url, @createdAt, @now, 1, @hash, 'active')`,
-    )
-    this.reviseReview = sqlite.prepare(
-      `update reviews set author = @author, rating = @rating, text = @text, url = @url, updated_at = @now,
-       revision = @revision, content_hash = @hash, status = 'active' where id = @id`,
-    )
-    this.insertRevision = sqlite.prepare(
-      `insert into review_revisions (review_id, revision, content_hash, rating, text, recorded_at)
-       values (?, ?, ?, ?, ?, ?) on conflict do nothing`,
-    )
-    // BEGIN IMMEDIATE: a transaction that reads and then writes would otherwise fail at once with
-    // SQLITE_BUSY when another process wrote in between; taking the write lock first lets it wait.
-    const upsert = sqlite.transaction((locationId: string, inputs: ReviewInput[], now: string) => {
-      const outcome = this.upsertEach(locationId, inputs, now)
-      this.rollups.flush()
-      return outcome
-    })
-    this.upsertTransaction = (...args) => this.discardingOnError(() => upsert.immediate(...args))
-
-    const deleteMentions = sqlite.prepare('delete from mentions where review_id = ?')
-    const deleteThemes = sqlite.prepare('delete from review_themes where review_id = ?')
-    const insertMention = sqlite.prepare(
-      'insert into mentions (review_id, theme, polarity, start, "end", score, pack_id, pack_version) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
-    )
-    const insertTheme = sqlite.prepare('insert into review_themes (review_id, theme, polarity) values (?, ?, ?)')
-    const markAnalyzed = sqlite.prepare('update reviews set analyzed_hash = ? where id = ? and content_hash = ?')
-    const save = sqlite.transaction((analyses: AnalysisToSave[], packId: string, packVersion: number) => {
-      let saved = 0
-      for (const analysis of analyses) {
-        // A review edited since it was read is left for the job its edit enqueued.
-        if (markAnalyzed.run(`${packId}@${packVersion}:${analysis.contentHash}`, analysis.reviewId, analysis.contentHash).changes === 0) continue
-        const before = this.rollups.contributionOf(analysis.reviewId)
-        deleteMentions.run(analysis.reviewId)
-        deleteThemes.run(analysis.reviewId)
-        for (const m of analysis.result.mentions) {
-          insertMention.run(analysis.reviewId, m.theme, m.polarity, m.start, m.end, m.score, packId, packVersion)
-        }
-        for (const [theme, polarity] of Object.entries(analysis.result.themes)) insertTheme.run(analysis.reviewId, theme, polarity)
-        this.rollups.replace(before, this.rollups.contributionOf(analysis.reviewId))
-        saved++
-      }
-      this.rollups.flush()
-      return saved
-    })
-    this.saveTransaction = (...args) => this.discardingOnError(() => save.immediate(...args))
-
-    const markRemoved = sqlite.prepare(`update reviews set status = 'removed', updated_at = ? where id = ? and status = 'active'`)
-    const remove = sqlite.transaction((ids: string[], now: string) => {
-      let removed = 0
-      for (const id of ids) {
-        const before = this.rollups.contributionOf(id)
-        if (markRemoved.run(now, id).changes === 0) continue
-        this.rollups.replace(before, null)
-        removed++
-      }
-      this.rollups.flush()
-      return removed
-    })
-    this.removeTransaction = (...args) => this.discardingOnError(() => remove.immediate(...args))
-  }
-
-  /** A rolled-back transaction leaves no rollup changes waiting for the next one. */
-  private discardingOnError<T>(run: () => T): T {
-    try {
-      return run()
-    } catch (error) {
-      this.rollups.discard()
-      throw error
-    }
-  }
+  constructor(private readonly db: Db) {}
 
   /**
    * Marks reviews as removed at their source (a full sync no longer finds them); they leave every
    * dashboard figure in the same transaction. Returns how many were active before.
    */
-  markRemoved(ids: string[], now: Date): number {
-    return this.removeTransaction(ids, now.toISOString())
-  }
-
-  upsertBatch(locationId: string, inputs: ReviewInput[], now: Date): UpsertOutcome {
-    return this.upsertTransaction(locationId, inputs, now.toISOString())
-  }
-
-  private upsertEach(locationId: string, inputs: ReviewInput[], now: string): UpsertOutcome {
-    const outcome: UpsertOutcome = { inserted: 0, revised: 0, unchanged: 0, changedIds: [] }
-    for (const input of inputs) {
-      const id = reviewIdFor(input.source, input.externalId)
-      const hash = contentHash(input.rating, input.text)
-      const existing = this.findExisting.get(id)
-      const values = {
-        id,
-        locationId,
-        source: input.source,
-        externalId: input.externalId,
-        author: input.author,
-        rating: input.rating,
-        text: input.text,
-        url: input.url,
-        createdAt: input.createdAt.toISOString(),
-        now,
-        hash,
+  async markRemoved(ids: string[], now: Date): Promise<number> {
+    if (ids.length === 0) return 0
+    const at = now.toISOString()
+    return this.db.transaction(async (tx) => {
+      const rollups = new RollupWriter()
+      let removed = 0
+      for (const part of chunks(ids)) {
+        const rows = await this.readForChange(tx, part)
+        const active = rows.filter((r) => r.status === 'active')
+        if (active.length === 0) continue
+        const themes = await themesByReview(tx, active.map((r) => r.id))
+        removed += await tx.run(sql`update reviews set status = 'removed', updated_at = ${at} where status = 'active' and id in ${inList(active.map((r) => r.id))}`)
+        for (const review of active) rollups.replace(contributionFrom(review, themes.get(review.id) ?? []), null)
       }
-      if (!existing) {
-        this.insertReview.run(values)
-        this.rollups.addNewReview(locationId, values.createdAt, input.rating)
-        this.insertRevision.run(id, 1, hash, input.rating, input.text, now)
-        outcome.inserted++
-        outcome.changedIds.push(id)
-      } else if (existing.content_hash !== hash || existing.status !== 'active') {
-        const revision = existing.content_hash === hash ? existing.revision : existing.revision + 1
-        const before = this.rollups.contributionOf(id)
-        this.reviseReview.run({ ...values, revision })
-        this.rollups.replace(before, this.rollups.contributionOf(id))
-        this.insertRevision.run(id, revision, hash, input.rating, input.text, now)
-        outcome.revised++
-        outcome.changedIds.push(id)
-      } else {
-        outcome.unchanged++
+      await rollups.flush(tx)
+      return removed
+    })
+  }
+
+  async upsertBatch(locationId: string, inputs: ReviewInput[], now: Date): Promise<UpsertOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction((tx) => this.upsertEach(tx, locationId, inputs, now.toISOString()))
+      } catch (error) {
+        if (!(error instanceof ConcurrentInsert) || attempt === 3) throw error
       }
     }
+  }
+
+  private async readForChange(tx: SqlRunner, ids: string[]): Promise<ExistingReview[]> {
+    return tx.all<ExistingReview>(
+      sql`select id, location_id as "locationId", created_at as "createdAt", rating, status, content_hash as "contentHash", revision
+          from reviews where id in ${inList(ids)}${forUpdate(tx)}`,
+    )
+  }
+
+  private async upsertEach(tx: SqlRunner, locationId: string, inputs: ReviewInput[], now: string): Promise<UpsertOutcome> {
+    const outcome: UpsertOutcome = { inserted: 0, revised: 0, unchanged: 0, changedIds: [] }
+    const rollups = new RollupWriter()
+    for (const part of chunks(inputs)) {
+      const ids = part.map((input) => reviewIdFor(input.source, input.externalId))
+      const existing = new Map((await this.readForChange(tx, [...new Set(ids)])).map((r) => [r.id, r]))
+      const themes = await themesByReview(tx, [...existing.keys()])
+      const inserts: SQL[] = []
+      const revisions: SQL[] = []
+      const updates: SQL[] = []
+      part.forEach((input, i) => {
+        const id = ids[i]!
+        const hash = contentHash(input.rating, input.text)
+        const createdAt = input.createdAt.toISOString()
+        const before = existing.get(id)
+        if (!before) {
+          inserts.push(sql`(${id}, ${locationId}, ${input.source}, ${input.externalId}, ${input.author}, ${input.rating}, ${input.text}, ${input.url}, ${createdAt}, ${now}, 1, ${hash}, 'active')`)
+          revisions.push(sql`(${id}, 1, ${hash}, ${input.rating}, ${input.text}, ${now})`)
+          rollups.addNewReview(locationId, createdAt, input.rating)
+          // The same review twice in one batch: the second copy finds the first.
+          existing.set(id, { id, locationId, createdAt, rating: input.rating, status: 'active', contentHash: hash, revision: 1 })
+          themes.set(id, [])
+          outcome.inserted++
+          outcome.changedIds.push(id)
+        } else if (before.contentHash !== hash || before.status !== 'active') {
+          const revision = before.contentHash === hash ? before.revision : before.revision + 1
+          const after: ExistingReview = { ...before, rating: input.rating, status: 'active', contentHash: hash, revision }
+          // The themes stay until the re-analysis this edit enqueues replaces them.
+          rollups.replace(contributionFrom(before, themes.get(id) ?? []), contributionFrom(after, themes.get(id) ?? []))
+          existing.set(id, after)
+          updates.push(sql`update reviews set author = ${input.author}, rating = ${input.rating}, text = ${input.text}, url = ${input.url}, updated_at = ${now},
+            revision = ${revision}, content_hash = ${hash}, status = 'active' where id = ${id}`)
+          revisions.push(sql`(${id}, ${revision}, ${hash}, ${input.rating}, ${input.text}, ${now})`)
+          outcome.revised++
+          outcome.changedIds.push(id)
+        } else {
+          outcome.unchanged++
+        }
+      })
+      if (inserts.length > 0) {
+        const written = await tx.all<{ id: string }>(sql`
+          insert into reviews (id, location_id, source, external_id, author, rating, text, url, created_at, updated_at, revision, content_hash, status)
+          values ${sql.join(inserts, sql`, `)} on conflict do nothing returning id`)
+        // Only on PostgreSQL: another process inserted one of these reviews after our read.
+        if (written.length !== inserts.length) throw new ConcurrentInsert('a review of this batch was inserted by another process meanwhile')
+      }
+      for (const update of updates) await tx.run(update)
+      if (revisions.length > 0) {
+        await tx.run(
+          sql`insert into review_revisions (review_id, revision, content_hash, rating, text, recorded_at) values ${sql.join(revisions, sql`, `)} on conflict do nothing`,
+        )
+      }
+    }
+    await rollups.flush(tx)
     return outcome
   }
 
   /** When the practice's reply was posted (null: none, or deleted). Written by the Google sync; the dashboard reads it. */
-  recordReply(reviewId: string, replyTime: Date | null): void {
-    this.db.$client.prepare('update reviews set reply_time = ? where id = ?').run(replyTime?.toISOString() ?? null, reviewId)
+  async recordReply(reviewId: string, replyTime: Date | null): Promise<void> {
+    await this.db.run(sql`update reviews set reply_time = ${replyTime?.toISOString() ?? null} where id = ${reviewId}`)
   }
 
-  forAnalysis(ids: string[]): ReviewForAnalysis[] {
-    if (ids.length === 0) return []
-    const placeholders = ids.map(() => '?').join(',')
-    return this.db.$client
-      .prepare(`select id, text, rating, content_hash as contentHash from reviews where status = 'active' and id in (${placeholders})`)
-      .all(...ids) as ReviewForAnalysis[]
+  async forAnalysis(ids: string[]): Promise<ReviewForAnalysis[]> {
+    const found: ReviewForAnalysis[] = []
+    for (const part of chunks(ids)) {
+      found.push(
+        ...(await this.db.all<ReviewForAnalysis>(
+          sql`select id, text, rating, content_hash as "contentHash" from reviews where status = 'active' and id in ${inList(part)}`,
+        )),
+      )
+    }
+    return found
   }
 
   /** Replaces each review's mentions with the new analysis; running it twice leaves the same rows. */
-  saveAnalyses(analyses: AnalysisToSave[], packId: string, packVersion: number): number {
-    return this.saveTransaction(analyses, packId, packVersion)
+  async saveAnalyses(analyses: AnalysisToSave[], packId: string, packVersion: number): Promise<number> {
+    if (analyses.length === 0) return 0
+    return this.db.transaction(async (tx) => {
+      const rollups = new RollupWriter()
+      let saved = 0
+      for (const part of chunks(analyses)) {
+        const rows = new Map((await this.readForChange(tx, part.map((a) => a.reviewId))).map((r) => [r.id, r]))
+        // A review edited since it was read is left for the job its edit enqueued.
+        const current = part.filter((a) => rows.get(a.reviewId)?.contentHash === a.contentHash)
+        if (current.length === 0) continue
+        const ids = current.map((a) => a.reviewId)
+        const before = await themesByReview(tx, ids)
+        await tx.run(sql`update reviews set analyzed_hash = ${`${packId}@${packVersion}:`} || content_hash where id in ${inList(ids)}`)
+        await tx.run(sql`delete from mentions where review_id in ${inList(ids)}`)
+        await tx.run(sql`delete from review_themes where review_id in ${inList(ids)}`)
+        const mentions = current.flatMap((a) =>
+          a.result.mentions.map((m) => sql`(${a.reviewId}, ${m.theme}, ${m.polarity}, ${m.start}, ${m.end}, ${m.score}, ${packId}, ${packVersion})`),
+        )
+        for (const rowsPart of chunks(mentions)) {
+          await tx.run(sql`insert into mentions (review_id, theme, polarity, start, "end", score, pack_id, pack_version) values ${sql.join(rowsPart, sql`, `)} on conflict do nothing`)
+        }
+        const themes = current.flatMap((a) => Object.entries(a.result.themes).map(([theme, polarity]) => sql`(${a.reviewId}, ${theme}, ${polarity})`))
+        for (const rowsPart of chunks(themes)) await tx.run(sql`insert into review_themes (review_id, theme, polarity) values ${sql.join(rowsPart, sql`, `)}`)
+        for (const a of current) {
+          const review = rows.get(a.reviewId)
+          const after = Object.entries(a.result.themes)
+            .map(([theme, polarity]) => ({ theme, polarity }))
+            .sort((x, y) => (x.theme < y.theme ? -1 : 1))
+          rollups.replace(contributionFrom(review, before.get(a.reviewId) ?? []), contributionFrom(review, after))
+        }
+        saved += current.length
+      }
+      await rollups.flush(tx)
+      return saved
+    })
   }
 
-  get(id: string): Review | null {
-    const row = this.db.select().from(reviews).where(eq(reviews.id, id)).get()
-    return row ? toReview(row, this.themesOf([id]).get(id)) : null
+  async get(id: string): Promise<Review | null> {
+    const row = await this.db.get<typeof reviews.$inferSelect>(sql`select ${REVIEW_COLUMNS} from reviews where id = ${id}`)
+    return row ? toReview(row, (await this.themesOf([id])).get(id)) : null
   }
 
-  themesOf(ids: string[]): Map<string, Record<string, Polarity>> {
+  async themesOf(ids: string[]): Promise<Map<string, Record<string, Polarity>>> {
     const byReview = new Map<string, Record<string, Polarity>>()
-    if (ids.length === 0) return byReview
-    const rows = this.db.$client
-      .prepare(`select review_id, theme, polarity from review_themes where review_id in (${ids.map(() => '?').join(',')}) order by theme`)
-      .all(...ids) as Array<{ review_id: string; theme: string; polarity: Polarity }>
-    for (const row of rows) {
-      const themes = byReview.get(row.review_id) ?? {}
-      themes[row.theme] = row.polarity
-      byReview.set(row.review_id, themes)
+    for (const part of chunks(ids)) {
+      const rows = await this.db.all<{ reviewId: string; theme: string; polarity: Polarity }>(
+        sql`select review_id as "reviewId", theme, polarity from review_themes where review_id in ${inList(part)} order by theme`,
+      )
+      for (const row of rows) {
+        const themes = byReview.get(row.reviewId) ?? {}
+        themes[row.theme] = row.polarity
+        byReview.set(row.reviewId, themes)
+      }
     }
     return byReview
   }
 
-  mentionsOf(reviewId: string): Array<{ theme: string; polarity: Polarity; start: number; end: number; score: number }> {
-    return this.db.$client
-      .prepare('select theme, polarity, start, "end", score from mentions where review_id = ? order by start, theme')
-      .all(reviewId) as Array<{ theme: string; polarity: Polarity; start: number; end: number; score: number }>
+  async mentionsOf(reviewId: string): Promise<Array<{ theme: string; polarity: Polarity; start: number; end: number; score: number }>> {
+    return this.db.all(sql`select theme, polarity, start, "end", score from mentions where review_id = ${reviewId} order by start, theme`)
   }
 
-  countUnanalyzed(locationId: string): number {
-    const row = this.db.$client
-      .prepare(`select count(*) as n from reviews where location_id = ? and status = 'active' and (analyzed_hash is null or analyzed_hash not like '%:' || content_hash)`)
-      .get(locationId) as { n: number }
-    return row.n
+  async countUnanalyzed(locationId: string): Promise<number> {
+    const row = await this.db.get<{ n: number }>(
+      sql`select count(*) as n from reviews where location_id = ${locationId} and status = 'active' and (analyzed_hash is null or analyzed_hash not like '%:' || content_hash)`,
+    )
+    return row?.n ?? 0
   }
 }
 
@@ -249,12 +271,14 @@ export interface EvidenceSpan {
 }
 
 /** The clearest evidence of a theme: for suggesting excerpts, highest score and rating first. */
-export function strongestEvidence(db: Db, params: { locationId: string; theme: string; polarity: Polarity; minRating: number; limit: number }): EvidenceSpan[] {
-  return db.$client
-    .prepare(
-      `select m.review_id as reviewId, m.start, m."end" as "end" from mentions m join reviews r on r.id = m.review_id
-       where r.location_id = ? and r.status = 'active' and m.theme = ? and m.polarity = ? and r.rating >= ?
-       order by m.score desc, r.rating desc, r.created_at desc, r.id limit ?`,
-    )
-    .all(params.locationId, params.theme, params.polarity, params.minRating, params.limit) as EvidenceSpan[]
+export async function strongestEvidence(
+  db: Db,
+  params: { locationId: string; theme: string; polarity: Polarity; minRating: number; limit: number },
+): Promise<EvidenceSpan[]> {
+  return db.all<EvidenceSpan>(
+    sql`select m.review_id as "reviewId", m.start, m."end" as "end" from mentions m join reviews r on r.id = m.review_id
+        where r.location_id = ${params.locationId} and r.status = 'active' and m.theme = ${params.theme} and m.polarity = ${params.polarity}
+          and r.rating >= ${params.minRating}
+        order by m.score desc, r.rating desc, r.created_at desc, r.id limit ${params.limit}`,
+  )
 }

@@ -1,4 +1,5 @@
-import type { Db } from '../database.ts'
+import { sql } from 'drizzle-orm'
+import type { SqlRunner } from '../database.ts'
 
 export interface SyncOutcome {
   locationId: string
@@ -14,26 +15,20 @@ export interface SyncOutcome {
 /**
  * Records how a sync run ended, for the dashboard's source health (issue 8). The Google sync
  * (issue 4) calls this once per run; a success clears the error count and the re-auth flag.
+ * One upsert, so two processes recording the same source never lose a count.
  */
-export function recordSyncOutcome(db: Db, outcome: SyncOutcome): void {
+export async function recordSyncOutcome(db: SqlRunner, outcome: SyncOutcome): Promise<void> {
   const at = outcome.at.toISOString()
-  db.$client
-    .prepare(
-      `insert into source_sync_state (location_id, source, last_attempt_at, last_success_at, needs_reauth, last_error, consecutive_errors)
-       values (@locationId, @source, @at, case when @ok then @at end, @needsReauth, @error, case when @ok then 0 else 1 end)
-       on conflict (location_id, source) do update set
-         last_attempt_at = excluded.last_attempt_at,
-         last_success_at = coalesce(excluded.last_success_at, last_success_at),
-         needs_reauth = excluded.needs_reauth,
-         last_error = excluded.last_error,
-         consecutive_errors = case when @ok then 0 else consecutive_errors + 1 end`,
-    )
-    .run({
-      locationId: outcome.locationId,
-      source: outcome.source,
-      at,
-      ok: outcome.ok ? 1 : 0,
-      needsReauth: outcome.ok ? 0 : outcome.needsReauth ? 1 : 0,
-      error: outcome.ok ? null : (outcome.error ?? 'unknown error'),
-    })
+  const needsReauth = outcome.ok ? false : Boolean(outcome.needsReauth)
+  const error = outcome.ok ? null : (outcome.error ?? 'unknown error')
+  await db.run(
+    sql`insert into source_sync_state (location_id, source, last_attempt_at, last_success_at, needs_reauth, last_error, consecutive_errors)
+        values (${outcome.locationId}, ${outcome.source}, ${at}, ${outcome.ok ? at : null}, ${needsReauth}, ${error}, ${outcome.ok ? 0 : 1})
+        on conflict (location_id, source) do update set
+          last_attempt_at = excluded.last_attempt_at,
+          last_success_at = coalesce(excluded.last_success_at, source_sync_state.last_success_at),
+          needs_reauth = excluded.needs_reauth,
+          last_error = excluded.last_error,
+          consecutive_errors = ${outcome.ok ? sql`0` : sql`source_sync_state.consecutive_errors + 1`}`,
+  )
 }

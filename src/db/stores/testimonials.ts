@@ -1,8 +1,9 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { Excerpt } from '../../domain/excerpt.ts'
-import type { Db } from '../database.ts'
+import { inList, type Db, type SqlRunner } from '../database.ts'
 import { newId } from '../ids.ts'
-import { auditLog, testimonials } from '../schema.ts'
+import type { testimonials } from '../schema.ts'
+import { recordAudit } from './audit.ts'
 
 export type TestimonialStatus = 'draft' | 'published' | 'withdrawn'
 
@@ -17,7 +18,12 @@ export interface Testimonial {
   withdrawnReason: string | null
 }
 
-function toTestimonial(row: typeof testimonials.$inferSelect): Testimonial {
+type TestimonialRow = typeof testimonials.$inferSelect
+
+const columns = sql`id, review_id as "reviewId", "start", "end", excerpt, status, created_at as "createdAt", published_at as "publishedAt",
+  withdrawn_at as "withdrawnAt", withdrawn_reason as "withdrawnReason"`
+
+function toTestimonial(row: TestimonialRow): Testimonial {
   return {
     id: row.id,
     reviewId: row.reviewId,
@@ -30,74 +36,59 @@ function toTestimonial(row: typeof testimonials.$inferSelect): Testimonial {
   }
 }
 
-export function createTestimonial(db: Db, params: { reviewId: string; excerpt: Excerpt; publish: boolean; now: Date }): Testimonial {
+export async function createTestimonial(db: SqlRunner, params: { reviewId: string; excerpt: Excerpt; publish: boolean; now: Date }): Promise<Testimonial> {
   const at = params.now.toISOString()
-  const row = db
-    .insert(testimonials)
-    .values({
-      id: newId('tm'),
-      reviewId: params.reviewId,
-      start: params.excerpt.start,
-      end: params.excerpt.end,
-      excerpt: params.excerpt.text,
-      status: params.publish ? 'published' : 'draft',
-      createdAt: at,
-      publishedAt: params.publish ? at : null,
-    })
-    .returning()
-    .get()
-  return toTestimonial(row)
+  const row = await db.get<TestimonialRow>(
+    sql`insert into testimonials (id, review_id, "start", "end", excerpt, status, created_at, published_at)
+        values (${newId('tm')}, ${params.reviewId}, ${params.excerpt.start}, ${params.excerpt.end}, ${params.excerpt.text},
+                ${params.publish ? 'published' : 'draft'}, ${at}, ${params.publish ? at : null})
+        returning ${columns}`,
+  )
+  return toTestimonial(row!)
 }
 
-export function getTestimonial(db: Db, id: string): Testimonial | null {
-  const row = db.select().from(testimonials).where(eq(testimonials.id, id)).get()
+export async function getTestimonial(db: SqlRunner, id: string): Promise<Testimonial | null> {
+  const row = await db.get<TestimonialRow>(sql`select ${columns} from testimonials where id = ${id}`)
   return row ? toTestimonial(row) : null
 }
 
-export function findTestimonials(db: Db, ids: string[]): Testimonial[] {
+export async function findTestimonials(db: SqlRunner, ids: string[]): Promise<Testimonial[]> {
   if (ids.length === 0) return []
-  return db.select().from(testimonials).where(inArray(testimonials.id, ids)).all().map(toTestimonial)
+  return (await db.all<TestimonialRow>(sql`select ${columns} from testimonials where id in ${inList(ids)}`)).map(toTestimonial)
 }
 
-export function setTestimonialStatus(db: Db, params: { id: string; status: 'published' | 'draft'; now: Date }): Testimonial | null {
-  const row = db
-    .update(testimonials)
-    .set(params.status === 'published' ? { status: 'published', publishedAt: params.now.toISOString() } : { status: 'draft' })
-    .where(and(eq(testimonials.id, params.id)))
-    .returning()
-    .get()
+export async function setTestimonialStatus(db: SqlRunner, params: { id: string; status: 'published' | 'draft'; now: Date }): Promise<Testimonial | null> {
+  const set = params.status === 'published' ? sql`status = 'published', published_at = ${params.now.toISOString()}` : sql`status = 'draft'`
+  const row = await db.get<TestimonialRow>(sql`update testimonials set ${set} where id = ${params.id} returning ${columns}`)
   return row ? toTestimonial(row) : null
 }
 
 // --- withdrawal after a sync (issue 4) ---
 
 /** Testimonials that still quote one of these reviews (drafts and published; withdrawn ones are done). */
-export function liveTestimonialsOf(db: Db, reviewIds: string[]): Testimonial[] {
+export async function liveTestimonialsOf(db: SqlRunner, reviewIds: string[]): Promise<Testimonial[]> {
   if (reviewIds.length === 0) return []
-  return db
-    .select()
-    .from(testimonials)
-    .where(and(inArray(testimonials.reviewId, reviewIds), inArray(testimonials.status, ['draft', 'published'])))
-    .all()
-    .map(toTestimonial)
+  const rows = await db.all<TestimonialRow>(sql`select ${columns} from testimonials where review_id in ${inList(reviewIds)} and status in ('draft', 'published')`)
+  return rows.map(toTestimonial)
 }
 
 /** Withdraws a testimonial and writes why in the audit log, in one transaction. */
-export function withdrawTestimonial(db: Db, params: { id: string; reason: string; actor: string; now: Date }): void {
+export async function withdrawTestimonial(db: Db, params: { id: string; reason: string; actor: string; now: Date }): Promise<void> {
   const at = params.now.toISOString()
-  db.transaction((tx) => {
-    const before = tx.select().from(testimonials).where(eq(testimonials.id, params.id)).get()
+  await db.transaction(async (tx) => {
+    // Locked on PostgreSQL: a second withdrawal waits, then sees 'withdrawn' and writes no second audit entry.
+    const before = await tx.get<{ status: TestimonialStatus; reviewId: string; excerpt: string }>(
+      sql`select status, review_id as "reviewId", excerpt from testimonials where id = ${params.id}${tx.dialect === 'postgres' ? sql` for update` : sql``}`,
+    )
     if (!before || before.status === 'withdrawn') return
-    tx.update(testimonials).set({ status: 'withdrawn', withdrawnAt: at, withdrawnReason: params.reason }).where(eq(testimonials.id, params.id)).run()
-    tx.insert(auditLog)
-      .values({
-        at,
-        actor: params.actor,
-        action: 'testimonial.withdrawn',
-        subject: params.id,
-        before: JSON.stringify({ status: before.status, reviewId: before.reviewId, excerpt: before.excerpt }),
-        after: JSON.stringify({ status: 'withdrawn', reason: params.reason }),
-      })
-      .run()
-  }, { behavior: 'immediate' })
+    await tx.run(sql`update testimonials set status = 'withdrawn', withdrawn_at = ${at}, withdrawn_reason = ${params.reason} where id = ${params.id}`)
+    await recordAudit(tx, {
+      at: params.now,
+      actor: params.actor,
+      action: 'testimonial.withdrawn',
+      subject: params.id,
+      before: { status: before.status, reviewId: before.reviewId, excerpt: before.excerpt },
+      after: { status: 'withdrawn', reason: params.reason },
+    })
+  })
 }
