@@ -82,7 +82,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     const feed = await publishFeed(db, slug, options.now())
     if (!feed) return
     feeds.put(feed)
-    await redis.publish(channel, slug)
+    if (feed.changed) await redis.publish(channel, slug)
   }
 
   const app = createApp({

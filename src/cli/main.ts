@@ -3,10 +3,10 @@ import { startApiServer } from '../api/server.ts'
 import { chiropracticPack } from '../domain/themes/default-pack.ts'
 import { createTagger } from '../domain/themes/tagger.ts'
 import { backupDatabase, restoreDatabase } from '../db/backup.ts'
-import { closeDatabase, isPostgresUrl, migrateDatabase, openDatabase } from '../db/database.ts'
+import { closeDatabase, isDatabaseHealthy, isPostgresUrl, migrateDatabase, openDatabase } from '../db/database.ts'
 import { config } from '../config.ts'
 import { runWorker } from '../workers/run.ts'
-import { JobQueue } from '../jobs/queue.ts'
+import { connectRedis, JobQueue } from '../jobs/queue.ts'
 import { runDemo } from './commands/demo.ts'
 import { runGoogleAddLocation, runGoogleConnect, runGoogleSync, settingsDependencies, workerGoogle } from './commands/google.ts'
 import { setPlaceLocation } from '../db/stores/google.ts'
@@ -40,6 +40,29 @@ program
     }
     // Which database, never its credentials.
     console.log(`migrated ${db.description}`)
+  })
+
+program
+  .command('health')
+  .description('exit 0 when the database and Redis answer (the compose health check of a worker)')
+  .action(async () => {
+    const db = openConfiguredDatabase()
+    const redis = connectRedis(config().redisUrl, { lazy: true })
+    redis.on('error', () => undefined) // reported below as "unreachable"
+    try {
+      const [database, queue] = await Promise.all([
+        isDatabaseHealthy(db),
+        redis.connect().then(
+          () => redis.ping().then((pong) => pong === 'PONG'),
+          () => false,
+        ),
+      ])
+      console.log(JSON.stringify({ database: database ? 'ok' : 'unreachable', redis: queue ? 'ok' : 'unreachable' }))
+      process.exitCode = database && queue ? 0 : 1
+    } finally {
+      redis.disconnect()
+      await closeDatabase(db)
+    }
   })
 
 program

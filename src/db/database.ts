@@ -27,6 +27,12 @@ export interface SqlRunner {
   get<T extends object = Row>(query: SQL): Promise<T | undefined>
   /** Runs a statement that returns no rows; resolves to how many rows it changed. */
   run(query: SQL): Promise<number>
+  /**
+   * Inserts many rows with multi-row statements (the import's and the analysis's hot path, where
+   * rendering a template per value would cost more than the database). `suffix` is fixed SQL such
+   * as `on conflict do nothing`. Resolves to how many rows were inserted or updated.
+   */
+  insertRows(table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>, suffix?: string): Promise<number>
 }
 
 export interface Db extends SqlRunner {
@@ -96,6 +102,23 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message ?? '')
 }
 
+const ROWS_PER_INSERT = 500
+
+/** `insert into "t" ("a", "b") values (…), (…) suffix`, with `placeholder(n)` for the n-th value (0-based). */
+function multiRowInsert(table: string, columns: readonly string[], rowCount: number, suffix: string, placeholder: (n: number) => string): string {
+  const rows: string[] = []
+  for (let r = 0; r < rowCount; r++) rows.push(`(${columns.map((_, c) => placeholder(r * columns.length + c)).join(', ')})`)
+  return `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${rows.join(', ')} ${suffix}`
+}
+
+/** Splits rows so one statement stays under the engine's limit on bound values. */
+function insertChunks<T>(rows: readonly T[], columns: number, maxValues: number): T[][] {
+  const size = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(maxValues / columns)))
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
+  return out
+}
+
 // ---- SQLite ----
 
 type SqliteValue = string | number | bigint | Buffer | null
@@ -140,28 +163,62 @@ class SqliteDb implements Db {
 
   private statement(query: SQL): { statement: Sqlite.Statement; params: SqliteValue[] } {
     const rendered = this.dialectRenderer.sqlToQuery(query)
-    let statement = this.statements.get(rendered.sql)
+    return { statement: this.prepared(rendered.sql), params: rendered.params.map(toSqliteValue) }
+  }
+
+  private prepared(text: string): Sqlite.Statement {
+    let statement = this.statements.get(text)
     if (!statement) {
-      statement = this.sqlite.prepare(rendered.sql)
+      statement = this.sqlite.prepare(text)
       if (this.statements.size > 500) this.statements.clear()
-      this.statements.set(rendered.sql, statement)
+      this.statements.set(text, statement)
     }
-    return { statement, params: rendered.params.map(toSqliteValue) }
+    return statement
+  }
+
+  /** When the event loop last turned during the open transaction. */
+  private lastTurn = 0
+
+  /**
+   * Statements are synchronous: a long transaction (a big import or analysis batch) would hold the
+   * event loop, and a worker's job lock would lapse for want of renewal. Inside a transaction the
+   * loop gets a turn every 50 ms; the process's other queries still wait for the transaction.
+   * Outside a transaction nothing is awaited before a statement (see inTransaction).
+   */
+  private eventLoopIsDue(): boolean {
+    return this.inTransaction !== null && performance.now() - this.lastTurn >= 50
+  }
+
+  private async letTheEventLoopTurn(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve))
+    this.lastTurn = performance.now()
   }
 
   private readonly runner: SqlRunner = {
     dialect: 'sqlite',
     all: async <T extends object>(query: SQL) => {
+      if (this.eventLoopIsDue()) await this.letTheEventLoopTurn()
       const { statement, params } = this.statement(query)
       return statement.all(...params) as T[]
     },
     get: async <T extends object>(query: SQL) => {
+      if (this.eventLoopIsDue()) await this.letTheEventLoopTurn()
       const { statement, params } = this.statement(query)
       return statement.get(...params) as T | undefined
     },
     run: async (query: SQL) => {
+      if (this.eventLoopIsDue()) await this.letTheEventLoopTurn()
       const { statement, params } = this.statement(query)
       return statement.run(...params).changes
+    },
+    insertRows: async (table, columns, rows, suffix = '') => {
+      let changed = 0
+      for (const part of insertChunks(rows, columns.length, 32_766)) {
+        if (this.eventLoopIsDue()) await this.letTheEventLoopTurn()
+        const statement = this.prepared(multiRowInsert(table, columns, part.length, suffix, () => '?'))
+        changed += statement.run(...part.flatMap((row) => row.map(toSqliteValue))).changes
+      }
+      return changed
     },
   }
 
@@ -180,10 +237,16 @@ class SqliteDb implements Db {
     return this.runner.run(query)
   }
 
+  async insertRows(table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>, suffix?: string): Promise<number> {
+    while (this.inTransaction) await this.inTransaction
+    return this.runner.insertRows(table, columns, rows, suffix)
+  }
+
   async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
     while (this.inTransaction) await this.inTransaction
     let end!: () => void
     this.inTransaction = new Promise((resolve) => (end = resolve))
+    this.lastTurn = performance.now()
     try {
       this.sqlite.prepare('begin immediate').run()
       try {
@@ -276,6 +339,14 @@ class PostgresDb implements Db {
       all: async <T extends object>(query: SQL) => (await execute(query)).rows as T[],
       get: async <T extends object>(query: SQL) => (await execute(query)).rows[0] as T | undefined,
       run: async (query: SQL) => (await execute(query)).rowCount ?? 0,
+      insertRows: async (table, columns, rows, suffix = '') => {
+        let changed = 0
+        for (const part of insertChunks(rows, columns.length, 65_535)) {
+          const text = multiRowInsert(table, columns, part.length, suffix, (n) => `$${n + 1}`)
+          changed += (await client.query(text, part.flatMap((row) => row.map(toPgValue)))).rowCount ?? 0
+        }
+        return changed
+      },
     }
   }
 
@@ -289,6 +360,10 @@ class PostgresDb implements Db {
 
   run(query: SQL): Promise<number> {
     return this.runner.run(query)
+  }
+
+  insertRows(table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>, suffix?: string): Promise<number> {
+    return this.runner.insertRows(table, columns, rows, suffix)
   }
 
   async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {

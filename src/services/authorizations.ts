@@ -3,7 +3,6 @@ import { recordAudit } from '../db/stores/audit.ts'
 import { getAuthorization, insertAuthorization, markAuthorizationRevoked, collectionsWithExpiredAuthorizations, type AuthorizationRecord } from '../db/stores/authorizations.ts'
 import { collectionsContaining } from '../db/stores/collections.ts'
 import { getTestimonial } from '../db/stores/testimonials.ts'
-import { loadFeed } from '../db/stores/feeds.ts'
 import { publishFeed } from './feed-publisher.ts'
 import { NotFoundError, RuleViolationError } from './errors.ts'
 
@@ -59,8 +58,7 @@ export async function rebuildFeedsWithExpiredAuthorizations(db: Db, now: Date): 
   const changed: string[] = []
   // One feed after another: each rebuild is a few queries, and the pool is shared with other jobs.
   for (const slug of await collectionsDueForExpiry(db, now)) {
-    const before = (await loadFeed(db, slug))?.etag
-    if ((await publishFeed(db, slug, now))?.etag !== before) changed.push(slug)
+    if ((await publishFeed(db, slug, now))?.changed) changed.push(slug)
   }
   return changed
 }

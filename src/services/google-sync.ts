@@ -1,7 +1,6 @@
 import { incrementalCut, removedInFullSync, testimonialsToWithdraw, type ReviewChange, type WithdrawalReason } from '../domain/google-sync.ts'
 import type { Db } from '../db/database.ts'
 import { collectionsOfLocation, collectionsShowing } from '../db/stores/collections.ts'
-import { loadFeed } from '../db/stores/feeds.ts'
 import {
   activeExternalIds,
   currentContent,
@@ -170,9 +169,8 @@ export async function syncGoogleLocation(deps: GoogleSyncDependencies, params: {
 
   const slugs = new Set([...(await collectionsShowing(db, report.withdrawn.map((w) => w.testimonialId))), ...(await collectionsOfLocation(db, params.locationId))])
   for (const slug of [...slugs].sort()) {
-    const previous = (await loadFeed(db, slug))?.etag ?? null
     const feed = await publishFeed(db, slug, now)
-    if (feed && feed.etag !== previous) {
+    if (feed?.changed) {
       await deps.announceFeed(slug)
       report.feedsRebuilt.push(slug)
     }

@@ -24,7 +24,8 @@ export interface HandlerDependencies {
 export function createHandlers(deps: HandlerDependencies): Handlers {
   const rebuildFeed = async (slug: string): Promise<string | null> => {
     const feed = await publishFeed(deps.db, slug, deps.now())
-    if (feed) await deps.announceFeed(slug)
+    // Announced only when the bytes changed: one change, one announcement, however many workers.
+    if (feed?.changed) await deps.announceFeed(slug)
     return feed?.etag ?? null
   }
   return {

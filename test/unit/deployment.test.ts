@@ -13,18 +13,41 @@ interface ComposeService {
   ports?: string[]
   expose?: string[]
   environment?: Record<string, string>
+  profiles?: string[]
+  deploy?: { replicas?: number }
+  healthcheck?: { test: string[] }
+  depends_on?: Record<string, { condition: string }>
 }
 
 describe('docker-compose.yml', () => {
   const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> }
 
-  it('runs redis, the api and a worker, both Plaudit processes from the one Dockerfile', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'redis', 'worker'])
+  const defaults = Object.entries(compose.services).filter(([, service]) => !service.profiles)
+
+  it('runs redis, the api and a worker by default, both Plaudit processes from the one Dockerfile', () => {
+    expect(defaults.map(([name]) => name).sort()).toEqual(['api', 'redis', 'worker'])
     expect(compose.services.api!.build).toBe('.')
     expect(compose.services.worker!.build).toBe('.')
     expect(compose.services.api!.command).toEqual(['serve'])
     expect(compose.services.worker!.command).toEqual(['worker'])
     expect(read('Dockerfile')).toMatch(/ENTRYPOINT \["node", "bin\/plaudit.js"\]/)
+  })
+
+  it('has a scale profile: PostgreSQL, Redis, 2 API and 3 worker replicas, each with a health check', () => {
+    const scale = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => service.profiles?.includes('scale')))
+    expect(Object.keys(scale).sort()).toEqual(['postgres', 'scale-api', 'scale-worker'])
+    const { postgres, 'scale-api': api, 'scale-worker': worker } = scale as Record<string, ComposeService>
+    expect(api!.deploy!.replicas).toBe(2)
+    expect(worker!.deploy!.replicas).toBe(3)
+    expect([api!.command, worker!.command]).toEqual([['serve'], ['worker']])
+    for (const service of [postgres!, api!, worker!, compose.services.redis!]) expect(service.healthcheck!.test.length).toBeGreaterThan(0)
+    for (const service of [api!, worker!]) {
+      expect(service.environment!.DATABASE_URL).toMatch(/^postgres:\/\/plaudit:\$\{POSTGRES_PASSWORD\}@postgres:5432\/plaudit$/)
+      expect(service.environment!.REDIS_URL).toBe('redis://redis:6379')
+      expect(service.depends_on).toEqual({ redis: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } })
+    }
+    expect(api!.healthcheck!.test.join(' ')).toContain('/healthz')
+    expect(worker!.healthcheck!.test).toEqual(['CMD', 'node', 'bin/plaudit.js', 'health'])
   })
 
   it('keeps Redis inside the compose network: no published port', () => {

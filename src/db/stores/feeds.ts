@@ -94,6 +94,14 @@ export async function feedInputFor(db: SqlRunner, slug: string, now: Date): Prom
   return { slug, title: collection.title, locationId, aggregate, testimonials: shown.map((t) => ({ ...t, checkedAt })) }
 }
 
+/**
+ * Makes rebuilds of one feed take turns across processes, until the caller's transaction ends.
+ * SQLite needs nothing more: its transactions (BEGIN IMMEDIATE) already run one at a time.
+ */
+export async function lockFeedForRebuild(tx: SqlRunner, slug: string): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.get(sql`select pg_advisory_xact_lock(hashtext(${`plaudit-feed:${slug}`}))`)
+}
+
 export async function saveFeed(db: SqlRunner, feed: StoredFeed): Promise<void> {
   await db.run(
     sql`insert into published_feeds (slug, body, etag, built_at) values (${feed.slug}, ${feed.body}, ${feed.etag}, ${feed.builtAt.toISOString()})

@@ -52,6 +52,12 @@ const REVIEW_COLUMNS = sql.raw(
    updated_at as "updatedAt", revision, content_hash as "contentHash", status, analyzed_hash as "analyzedHash", reply_time as "replyTime"`,
 )
 
+const REVIEW_INSERT_COLUMNS = [
+  'id', 'location_id', 'source', 'external_id', 'author', 'rating', 'text', 'url', 'created_at', 'updated_at', 'revision', 'content_hash', 'status',
+]
+const REVISION_COLUMNS = ['review_id', 'revision', 'content_hash', 'rating', 'text', 'recorded_at']
+const MENTION_COLUMNS = ['review_id', 'theme', 'polarity', 'start', 'end', 'score', 'pack_id', 'pack_version']
+
 // Rows per multi-row statement: well under SQLite's and PostgreSQL's limits on bound values.
 const CHUNK = 500
 
@@ -127,8 +133,8 @@ export class ReviewStore {
       const ids = part.map((input) => reviewIdFor(input.source, input.externalId))
       const existing = new Map((await this.readForChange(tx, [...new Set(ids)])).map((r) => [r.id, r]))
       const themes = await themesByReview(tx, [...existing.keys()])
-      const inserts: SQL[] = []
-      const revisions: SQL[] = []
+      const inserts: unknown[][] = []
+      const revisions: unknown[][] = []
       const updates: SQL[] = []
       part.forEach((input, i) => {
         const id = ids[i]!
@@ -136,8 +142,8 @@ export class ReviewStore {
         const createdAt = input.createdAt.toISOString()
         const before = existing.get(id)
         if (!before) {
-          inserts.push(sql`(${id}, ${locationId}, ${input.source}, ${input.externalId}, ${input.author}, ${input.rating}, ${input.text}, ${input.url}, ${createdAt}, ${now}, 1, ${hash}, 'active')`)
-          revisions.push(sql`(${id}, 1, ${hash}, ${input.rating}, ${input.text}, ${now})`)
+          inserts.push([id, locationId, input.source, input.externalId, input.author, input.rating, input.text, input.url, createdAt, now, 1, hash, 'active'])
+          revisions.push([id, 1, hash, input.rating, input.text, now])
           rollups.addNewReview(locationId, createdAt, input.rating)
           // The same review twice in one batch: the second copy finds the first.
           existing.set(id, { id, locationId, createdAt, rating: input.rating, status: 'active', contentHash: hash, revision: 1 })
@@ -152,26 +158,20 @@ export class ReviewStore {
           existing.set(id, after)
           updates.push(sql`update reviews set author = ${input.author}, rating = ${input.rating}, text = ${input.text}, url = ${input.url}, updated_at = ${now},
             revision = ${revision}, content_hash = ${hash}, status = 'active' where id = ${id}`)
-          revisions.push(sql`(${id}, ${revision}, ${hash}, ${input.rating}, ${input.text}, ${now})`)
+          revisions.push([id, revision, hash, input.rating, input.text, now])
           outcome.revised++
           outcome.changedIds.push(id)
         } else {
           outcome.unchanged++
         }
       })
-      if (inserts.length > 0) {
-        const written = await tx.all<{ id: string }>(sql`
-          insert into reviews (id, location_id, source, external_id, author, rating, text, url, created_at, updated_at, revision, content_hash, status)
-          values ${sql.join(inserts, sql`, `)} on conflict do nothing returning id`)
-        // Only on PostgreSQL: another process inserted one of these reviews after our read.
-        if (written.length !== inserts.length) throw new ConcurrentInsert('a review of this batch was inserted by another process meanwhile')
+      // Only on PostgreSQL can a review of this batch have been inserted by another process since
+      // our read (SQLite has one writer): the batch then runs again.
+      if ((await tx.insertRows('reviews', REVIEW_INSERT_COLUMNS, inserts, 'on conflict do nothing')) !== inserts.length) {
+        throw new ConcurrentInsert('a review of this batch was inserted by another process meanwhile')
       }
       for (const update of updates) await tx.run(update)
-      if (revisions.length > 0) {
-        await tx.run(
-          sql`insert into review_revisions (review_id, revision, content_hash, rating, text, recorded_at) values ${sql.join(revisions, sql`, `)} on conflict do nothing`,
-        )
-      }
+      await tx.insertRows('review_revisions', REVISION_COLUMNS, revisions, 'on conflict do nothing')
     }
     await rollups.flush(tx)
     return outcome
@@ -210,14 +210,10 @@ export class ReviewStore {
         await tx.run(sql`update reviews set analyzed_hash = ${`${packId}@${packVersion}:`} || content_hash where id in ${inList(ids)}`)
         await tx.run(sql`delete from mentions where review_id in ${inList(ids)}`)
         await tx.run(sql`delete from review_themes where review_id in ${inList(ids)}`)
-        const mentions = current.flatMap((a) =>
-          a.result.mentions.map((m) => sql`(${a.reviewId}, ${m.theme}, ${m.polarity}, ${m.start}, ${m.end}, ${m.score}, ${packId}, ${packVersion})`),
-        )
-        for (const rowsPart of chunks(mentions)) {
-          await tx.run(sql`insert into mentions (review_id, theme, polarity, start, "end", score, pack_id, pack_version) values ${sql.join(rowsPart, sql`, `)} on conflict do nothing`)
-        }
-        const themes = current.flatMap((a) => Object.entries(a.result.themes).map(([theme, polarity]) => sql`(${a.reviewId}, ${theme}, ${polarity})`))
-        for (const rowsPart of chunks(themes)) await tx.run(sql`insert into review_themes (review_id, theme, polarity) values ${sql.join(rowsPart, sql`, `)}`)
+        const mentions = current.flatMap((a) => a.result.mentions.map((m) => [a.reviewId, m.theme, m.polarity, m.start, m.end, m.score, packId, packVersion]))
+        await tx.insertRows('mentions', MENTION_COLUMNS, mentions, 'on conflict do nothing')
+        const themes = current.flatMap((a) => Object.entries(a.result.themes).map(([theme, polarity]) => [a.reviewId, theme, polarity]))
+        await tx.insertRows('review_themes', ['review_id', 'theme', 'polarity'], themes)
         for (const a of current) {
           const review = rows.get(a.reviewId)
           const after = Object.entries(a.result.themes)

@@ -100,18 +100,18 @@ export class RollupWriter {
     const reviews = sortedChanges(this.pendingReviews) as Array<[[string, string, string, number], number]>
     const themes = sortedChanges(this.pendingThemes) as Array<[[string, string, string, string, string], number]>
     this.discard()
-    for (const part of chunks(reviews)) {
-      await tx.run(sql`insert into rollup_review_counts (location_id, grain, period, rating, reviews) values ${sql.join(
-        part.map(([[l, g, p, r], d]) => sql`(${l}, ${g}, ${p}, ${r}, ${d})`),
-        sql`, `,
-      )} on conflict (location_id, grain, period, rating) do update set reviews = rollup_review_counts.reviews + excluded.reviews`)
-    }
-    for (const part of chunks(themes)) {
-      await tx.run(sql`insert into rollup_theme_counts (location_id, grain, period, theme, polarity, reviews) values ${sql.join(
-        part.map(([[l, g, p, t, pol], d]) => sql`(${l}, ${g}, ${p}, ${t}, ${pol}, ${d})`),
-        sql`, `,
-      )} on conflict (location_id, grain, period, theme, polarity) do update set reviews = rollup_theme_counts.reviews + excluded.reviews`)
-    }
+    await tx.insertRows(
+      'rollup_review_counts',
+      ['location_id', 'grain', 'period', 'rating', 'reviews'],
+      reviews.map(([key, delta]) => [...key, delta]),
+      'on conflict (location_id, grain, period, rating) do update set reviews = rollup_review_counts.reviews + excluded.reviews',
+    )
+    await tx.insertRows(
+      'rollup_theme_counts',
+      ['location_id', 'grain', 'period', 'theme', 'polarity', 'reviews'],
+      themes.map(([key, delta]) => [...key, delta]),
+      'on conflict (location_id, grain, period, theme, polarity) do update set reviews = rollup_theme_counts.reviews + excluded.reviews',
+    )
     // A row that fell to zero is deleted: a rollup holds only periods that have reviews.
     for (const [[l, g, p, r], d] of reviews) {
       if (d < 0) await tx.run(sql`delete from rollup_review_counts where location_id = ${l} and grain = ${g} and period = ${p} and rating = ${r} and reviews <= 0`)
