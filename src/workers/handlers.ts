@@ -22,11 +22,11 @@ export interface HandlerDependencies {
 }
 
 export function createHandlers(deps: HandlerDependencies): Handlers {
-  const rebuildFeed = async (slug: string): Promise<string | null> => {
+  const rebuildFeed = async (slug: string): Promise<{ etag: string | null; changed: boolean }> => {
     const feed = await publishFeed(deps.db, slug, deps.now())
     // Announced only when the bytes changed: one change, one announcement, however many workers.
     if (feed?.changed) await deps.announceFeed(slug)
-    return feed?.etag ?? null
+    return { etag: feed?.etag ?? null, changed: feed?.changed ?? false }
   }
   return {
     'analyze-reviews': async (data) => {
@@ -36,7 +36,7 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       for (const slug of await collectionsQuotingReviews(deps.db, data.reviewIds)) await rebuildFeed(slug)
       return result
     },
-    'rebuild-feed': async (data) => ({ etag: await rebuildFeed(data.slug) }),
+    'rebuild-feed': async (data) => rebuildFeed(data.slug),
     'expire-authorizations': async () => {
       const rebuilt = await rebuildFeedsWithExpiredAuthorizations(deps.db, deps.now())
       for (const slug of rebuilt) await deps.announceFeed(slug)

@@ -25,7 +25,7 @@ export interface WorkerOptions {
 export function startWorker(options: WorkerOptions): Worker {
   const { db, handlers, logger } = options
 
-  const process = async (job: Job): Promise<unknown> => {
+  const run = async (job: Job): Promise<unknown> => {
     if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job name "${job.name}"`)
     const name: JobName = job.name
     let data
@@ -39,16 +39,6 @@ export function startWorker(options: WorkerOptions): Worker {
     return handler(data, job)
   }
 
-  const worker = new Worker(QUEUE_NAME, process, {
-    connection: options.connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency,
-    ...(options.lockDurationMs !== undefined && { lockDuration: options.lockDurationMs, stalledInterval: Math.max(250, Math.floor(options.lockDurationMs / 2)) }),
-  })
-
-  // Failures being written to the database; closing the worker waits for them, so whoever
-  // closes the worker may close the database next.
-  const recording = new Set<Promise<void>>()
   const record = async (job: Job, error: Error) => {
     try {
       await recordJobFailure(db, { queue: QUEUE_NAME, jobName: job.name, jobId: job.id ?? null, reason: error.message, payload: JSON.stringify(job.data) ?? 'undefined', failedAt: options.now() })
@@ -57,11 +47,37 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   }
 
+  // A job's last failure is recorded before BullMQ marks it failed, so whoever sees it in the
+  // failed set (the owner's page, a test) also finds the record.
+  const recordedByProcessor = new WeakSet<Job>()
+  const process = async (job: Job): Promise<unknown> => {
+    try {
+      return await run(job)
+    } catch (error) {
+      const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+      if (final) {
+        await record(job, error as Error)
+        recordedByProcessor.add(job)
+      }
+      throw error
+    }
+  }
+
+  const worker = new Worker(QUEUE_NAME, process, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    ...(options.lockDurationMs !== undefined && { lockDuration: options.lockDurationMs, stalledInterval: Math.max(250, Math.floor(options.lockDurationMs / 2)) }),
+  })
+
+  // Failures outside the processor (a job stalled too often) are recorded from the event; closing
+  // the worker waits for those writes, so whoever closes the worker may close the database next.
+  const recording = new Set<Promise<void>>()
   worker.on('failed', (job, error) => {
     if (!job) return
     const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1)
     logger.warn({ jobId: job.id, job: job.name, attempt: job.attemptsMade, final, err: error.message }, 'job failed')
-    if (!final) return
+    if (!final || recordedByProcessor.has(job)) return
     const recorded = record(job, error).finally(() => recording.delete(recorded))
     recording.add(recorded)
   })

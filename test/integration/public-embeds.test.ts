@@ -1,5 +1,6 @@
 import { once } from 'node:events'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import type { Job } from 'bullmq'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer } from '../../src/api/server.ts'
@@ -29,10 +30,16 @@ describe('public embeds: compressed bytes, server-rendered HTML, iframe page, fr
   const url = (path: string) => `${pipeline.api.url}${path}`
 
   /** Waits for the rebuild-feed job of the worker and the API's reload of the new bytes. */
+  /** Runs a rebuild job; a feed whose bytes changed is announced, and the API reloads it before this resolves. */
   const rebuild = async (slug: string) => {
     const reloaded = once(pipeline.api.feeds, 'reloaded')
-    await pipeline.queue.add('rebuild-feed', { slug })
-    await reloaded
+    const jobId = await pipeline.queue.add('rebuild-feed', { slug })
+    const job = await new Promise<Job>((resolveJob) => {
+      const onCompleted = (done: Job) => done.id === jobId && (pipeline.worker.off('completed', onCompleted), resolveJob(done))
+      pipeline.worker.on('completed', onCompleted)
+    })
+    if ((job.returnvalue as { changed: boolean }).changed) await reloaded
+    return (job.returnvalue as { changed: boolean }).changed
   }
 
   beforeAll(async () => {
@@ -125,7 +132,7 @@ describe('public embeds: compressed bytes, server-rendered HTML, iframe page, fr
     expect(await changedSince(start.etag)).toBe(304)
 
     await temp.db.run(sql`update testimonials set status = 'withdrawn', withdrawn_reason = 'review edited' where id = ${ids.c}`)
-    await rebuild('home')
+    expect(await rebuild('home')).toBe(true)
     expect(await changedSince(start.etag)).toBe(200)
     const withdrawn = await current()
     expect(withdrawn.excerpts).toEqual(['I never felt rushed here. …', TEXTS.b])
@@ -141,12 +148,13 @@ describe('public embeds: compressed bytes, server-rendered HTML, iframe page, fr
     expect(edited.excerpts[1]).toBe(`${TEXTS.b} …`)
 
     await replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [ids.a!, ids.b!, ids.d!] }, 'test', NOW)
-    await rebuild('home')
+    expect(await rebuild('home')).toBe(true)
     expect(await changedSince(edited.etag)).toBe(200)
     expect((await current()).excerpts).toHaveLength(3)
 
+    // Nothing changed: the same bytes, no announcement, the cached copy stays valid.
     const unchanged = await current()
-    await rebuild('home')
+    expect(await rebuild('home')).toBe(false)
     expect(await changedSince(unchanged.etag)).toBe(304)
   })
 
