@@ -61,11 +61,36 @@ describe('the README and CI', () => {
   const readme = read('README.md')
   const ci = read('.ci/run')
 
-  it('give a newcomer the two commands, and CI runs exactly the README test command', () => {
+  it('give a newcomer the two commands, and CI runs exactly the README test commands', () => {
     expect(readme).toContain('npm install && npm run demo')
     expect(readme).toContain('npm test')
-    expect(ci.trim().split('\n').at(-1)).toBe('npm test')
+    expect(readme).toContain('npm run test:pg')
+    expect(ci).toContain('set -euo pipefail')
     expect(ci).toContain('redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no')
+
+    // The test commands CI runs: `npm test`, then `npm run test:pg`, and nothing else.
+    const lines = ci.split('\n')
+    const testRuns = lines.map((line) => line.trim()).filter((line) => /^npm (test|run )/.test(line))
+    expect(testRuns).toEqual(['npm test', 'npm run test:pg'])
+
+    // `npm test` always (top level, after the install); the PostgreSQL suite only when PostgreSQL answers,
+    // else one line saying it was skipped and why.
+    const sqlite = lines.indexOf('npm test')
+    expect(lines.indexOf('npm ci --no-audit --no-fund')).toBeLessThan(sqlite)
+    const guarded = lines
+      .slice(sqlite + 1)
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+    expect(guarded[0]).toBe('if postgres_answers; then')
+    expect(guarded.slice(1, guarded.indexOf('else'))).toContain('npm run test:pg')
+    const otherwise = guarded.slice(guarded.indexOf('else') + 1)
+    expect(otherwise).toHaveLength(2)
+    expect(otherwise[0]).toMatch(/^echo ".*skipping the PostgreSQL suite.*127\.0\.0\.1:5432.*"$/)
+    expect(otherwise[1]).toBe('fi')
+
+    const check = /^postgres_answers\(\) \{\n[\s\S]*?\n\}$/m.exec(ci)?.[0] ?? ''
+    expect(check).toContain('pg_isready -q -h 127.0.0.1 -p 5432')
+    expect(check).toContain('/dev/tcp/127.0.0.1/5432')
   })
 
   it('pins the versions that matter on Node 20', () => {
