@@ -102,37 +102,21 @@ export async function upsertGoogleLocation(db: Db, params: { locationId: string;
 }
 
 export async function getGoogleLocation(db: Db, locationId: string): Promise<GoogleLocationState | null> {
-  const row = await db.get<{
-    locationId: string
-    connectionId: string
-    googleName: string
-    title: string | null
-    placeId: string | null
-    mapsUri: string | null
-    lastSyncAt: string | null
-    lastFullSyncAt: string | null
-    lastError: string | null
-    lastErrorAt: string | null
-    status: ConnectionStatus
-  }>(sql`select l.location_id as "locationId", l.connection_id as "connectionId", l.google_name as "googleName", l.title, l.place_id as "placeId",
+  const row = await db.get<
+    Omit<GoogleLocationState, 'lastSyncAt' | 'lastFullSyncAt' | 'lastErrorAt' | 'connectionStatus'> & {
+      lastSyncAt: string | null
+      lastFullSyncAt: string | null
+      lastErrorAt: string | null
+      status: ConnectionStatus
+    }
+  >(sql`select l.location_id as "locationId", l.connection_id as "connectionId", l.google_name as "googleName", l.title, l.place_id as "placeId",
       l.maps_uri as "mapsUri", l.last_sync_at as "lastSyncAt", l.last_full_sync_at as "lastFullSyncAt", l.last_error as "lastError",
       l.last_error_at as "lastErrorAt", c.status
     from google_locations l inner join google_connections c on c.id = l.connection_id
     where l.location_id = ${locationId}`)
   if (!row) return null
-  return {
-    locationId: row.locationId,
-    connectionId: row.connectionId,
-    googleName: row.googleName,
-    title: row.title,
-    placeId: row.placeId,
-    mapsUri: row.mapsUri,
-    lastSyncAt: toDate(row.lastSyncAt),
-    lastFullSyncAt: toDate(row.lastFullSyncAt),
-    lastError: row.lastError,
-    lastErrorAt: toDate(row.lastErrorAt),
-    connectionStatus: row.status,
-  }
+  const { status, ...rest } = row
+  return { ...rest, lastSyncAt: toDate(row.lastSyncAt), lastFullSyncAt: toDate(row.lastFullSyncAt), lastErrorAt: toDate(row.lastErrorAt), connectionStatus: status }
 }
 
 export async function listGoogleLocations(db: Db): Promise<GoogleLocationState[]> {
