@@ -111,12 +111,16 @@ function multiRowInsert(table: string, columns: readonly string[], rowCount: num
   return `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${rows.join(', ')} ${suffix}`
 }
 
+/** Items in batches of `size`: one statement per batch stays under the engines' limits on bound values. */
+export function inBatches<T>(items: readonly T[], size = ROWS_PER_INSERT): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
 /** Splits rows so one statement stays under the engine's limit on bound values. */
 function insertChunks<T>(rows: readonly T[], columns: number, maxValues: number): T[][] {
-  const size = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(maxValues / columns)))
-  const out: T[][] = []
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
-  return out
+  return inBatches(rows, Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(maxValues / columns))))
 }
 
 // ---- SQLite ----

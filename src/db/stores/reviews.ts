@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { contentHash } from '../../domain/content-hash.ts'
 import type { Polarity, Review, ReviewInput, SourceId, TagResult } from '../../domain/review.ts'
-import { inList, type Db, type SqlRunner } from '../database.ts'
+import { inBatches, inList, type Db, type SqlRunner } from '../database.ts'
 import { reviewIdFor } from '../ids.ts'
 import type { reviews } from '../schema.ts'
 import { contributionFrom, RollupWriter, themesByReview, type ReviewForRollup } from './rollups.ts'
@@ -58,15 +58,6 @@ const REVIEW_INSERT_COLUMNS = [
 const REVISION_COLUMNS = ['review_id', 'revision', 'content_hash', 'rating', 'text', 'recorded_at']
 const MENTION_COLUMNS = ['review_id', 'theme', 'polarity', 'start', 'end', 'score', 'pack_id', 'pack_version']
 
-// Rows per multi-row statement: well under SQLite's and PostgreSQL's limits on bound values.
-const CHUNK = 500
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
-
 /** PostgreSQL: lock the rows a batch reads before it writes them, so two processes never both count one change. */
 const forUpdate = (tx: SqlRunner) => (tx.dialect === 'postgres' ? sql` order by id for update` : sql``)
 
@@ -96,7 +87,7 @@ export class ReviewStore {
     return this.db.transaction(async (tx) => {
       const rollups = new RollupWriter()
       let removed = 0
-      for (const part of chunks(ids)) {
+      for (const part of inBatches(ids)) {
         const rows = await this.readForChange(tx, part)
         const active = rows.filter((r) => r.status === 'active')
         if (active.length === 0) continue
@@ -129,7 +120,7 @@ export class ReviewStore {
   private async upsertEach(tx: SqlRunner, locationId: string, inputs: ReviewInput[], now: string): Promise<UpsertOutcome> {
     const outcome: UpsertOutcome = { inserted: 0, revised: 0, unchanged: 0, changedIds: [] }
     const rollups = new RollupWriter()
-    for (const part of chunks(inputs)) {
+    for (const part of inBatches(inputs)) {
       const ids = part.map((input) => reviewIdFor(input.source, input.externalId))
       const existing = new Map((await this.readForChange(tx, [...new Set(ids)])).map((r) => [r.id, r]))
       const themes = await themesByReview(tx, [...existing.keys()])
@@ -184,7 +175,7 @@ export class ReviewStore {
 
   async forAnalysis(ids: string[]): Promise<ReviewForAnalysis[]> {
     const found: ReviewForAnalysis[] = []
-    for (const part of chunks(ids)) {
+    for (const part of inBatches(ids)) {
       found.push(
         ...(await this.db.all<ReviewForAnalysis>(
           sql`select id, text, rating, content_hash as "contentHash" from reviews where status = 'active' and id in ${inList(part)}`,
@@ -200,7 +191,7 @@ export class ReviewStore {
     return this.db.transaction(async (tx) => {
       const rollups = new RollupWriter()
       let saved = 0
-      for (const part of chunks(analyses)) {
+      for (const part of inBatches(analyses)) {
         const rows = new Map((await this.readForChange(tx, part.map((a) => a.reviewId))).map((r) => [r.id, r]))
         // A review edited since it was read is left for the job its edit enqueued.
         const current = part.filter((a) => rows.get(a.reviewId)?.contentHash === a.contentHash)
@@ -235,7 +226,7 @@ export class ReviewStore {
 
   async themesOf(ids: string[]): Promise<Map<string, Record<string, Polarity>>> {
     const byReview = new Map<string, Record<string, Polarity>>()
-    for (const part of chunks(ids)) {
+    for (const part of inBatches(ids)) {
       const rows = await this.db.all<{ reviewId: string; theme: string; polarity: Polarity }>(
         sql`select review_id as "reviewId", theme, polarity from review_themes where review_id in ${inList(part)} order by theme`,
       )

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Polarity } from '../../domain/review.ts'
-import { inList, type Db, type SqlRunner } from '../database.ts'
+import { inBatches, inList, type Db, type SqlRunner } from '../database.ts'
 
 /** What one review adds to the rollups: nothing unless active; its themes as review_themes holds them. */
 export interface Contribution {
@@ -23,19 +23,10 @@ export interface ReviewForRollup {
 const dayOf = (iso: string) => iso.slice(0, 10)
 const monthOf = (iso: string) => iso.slice(0, 7)
 
-// Rows per multi-row statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound values.
-const CHUNK = 500
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
-
 /** The themes of each review, as review_themes holds them now. One query per 500 reviews. */
 export async function themesByReview(tx: SqlRunner, ids: string[]): Promise<Map<string, Array<{ theme: string; polarity: Polarity }>>> {
   const byReview = new Map<string, Array<{ theme: string; polarity: Polarity }>>()
-  for (const part of chunks(ids)) {
+  for (const part of inBatches(ids)) {
     const rows = await tx.all<{ reviewId: string; theme: string; polarity: Polarity }>(
       sql`select review_id as "reviewId", theme, polarity from review_themes where review_id in ${inList(part)} order by review_id, theme`,
     )
