@@ -45,6 +45,8 @@ export interface EvalReport {
   macro: Prf
   /** share of (review, theme) pairs both labelled and detected whose polarity matches */
   polarityAccuracy: number
+  /** complaints (negative or mixed): what an owner is shown as criticism, and how much of it is real */
+  complaints: ComplaintFigures
   perTheme: Record<string, ThemeScore>
   /** missed themes, spurious themes and wrong polarities, in input order */
   errors: EvalError[]
@@ -52,6 +54,50 @@ export interface EvalReport {
   hardCases: {
     negated: HardCaseFigures
     contrasted: HardCaseFigures
+  }
+}
+
+/**
+ * A complaint tag is a detected theme with a negative or mixed polarity; it is right when the
+ * review is labelled with a complaint (negative or mixed) on that theme. Precision answers "of the
+ * complaints shown, how many are real", recall "of the real complaints, how many were shown".
+ */
+export interface ComplaintFigures extends Prf {
+  /** complaint tags the tagger produced */
+  tagged: number
+  /** of those, on a theme labelled as a complaint */
+  right: number
+  /** complaints in the labels */
+  labelled: number
+  /** of those, detected as a complaint */
+  found: number
+}
+
+const isComplaint = (polarity: string | null | undefined) => polarity === 'negative' || polarity === 'mixed'
+
+export function complaintFigures(items: LabelledReview[], predictions: (item: LabelledReview) => Record<string, string>): ComplaintFigures {
+  let tagged = 0
+  let right = 0
+  let labelled = 0
+  let found = 0
+  for (const item of items) {
+    const predicted = predictions(item)
+    for (const [theme, polarity] of Object.entries(predicted)) {
+      if (!isComplaint(polarity)) continue
+      tagged++
+      if (isComplaint(item.themes[theme])) right++
+    }
+    for (const [theme, polarity] of Object.entries(item.themes)) {
+      if (!isComplaint(polarity)) continue
+      labelled++
+      if (isComplaint(predicted[theme])) found++
+    }
+  }
+  const precision = ratio(right, tagged)
+  const recall = ratio(found, labelled)
+  return {
+    precision: round(precision), recall: round(recall), f1: round(ratio(2 * precision * recall, precision + recall)),
+    tagged, right, labelled, found,
   }
 }
 
@@ -152,6 +198,7 @@ export function evaluate(
       f1: round(ratio(macroSum.f1, n)),
     },
     polarityAccuracy: round(ratio(hits, tp)),
+    complaints: complaintFigures(items, (item) => predictions.get(item)!),
     perTheme,
     errors,
     hardCases: {

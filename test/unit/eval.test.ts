@@ -51,6 +51,16 @@ describe('evaluate', () => {
     })
   })
 
+  it('counts complaint tags that are real and real complaints that were found', () => {
+    const complaints = evaluate(
+      [...items, { id: 'e', text: 'e', themes: { x: 'positive' } }],
+      fixed({ ...{ a: { x: 'positive', z: 'positive' }, b: { x: 'positive' }, d: { y: 'mixed' } }, e: { x: 'negative' } }),
+    ).complaints
+    // tagged: d.y (mixed, labelled mixed: right), e.x (negative, labelled positive: wrong)
+    // labelled: a.y (missed), b.x (detected as praise: missed), d.y (found)
+    expect(complaints).toEqual({ tagged: 2, right: 1, labelled: 3, found: 1, precision: 0.5, recall: 0.333, f1: 0.4 })
+  })
+
   it('lists misses, spurious themes and wrong polarities in input order', () => {
     expect(evaluate(items, predict).errors).toEqual([
       { id: 'a', theme: 'y', expected: 'negative', predicted: null },
@@ -75,6 +85,7 @@ describe('evaluate', () => {
       micro: { precision: 0, recall: 0, f1: 0 },
       macro: { precision: 0, recall: 0, f1: 0 },
       polarityAccuracy: 0,
+      complaints: { precision: 0, recall: 0, f1: 0, tagged: 0, right: 0, labelled: 0, found: 0 },
       perTheme: {},
       errors: [],
       hardCases: {

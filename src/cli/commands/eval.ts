@@ -100,6 +100,7 @@ export function describeEval(r: FullEvalReport): string {
   const lines = [
     `${r.pack.id} v${r.pack.version}, ${r.count} items, ${r.mode === 'k-fold' ? `${r.folds}-fold cross-validation` : r.mode === 'train-file' ? 'classifier trained on another file' : 'in-sample'}`,
     `micro P ${pct(r.micro.precision)} R ${pct(r.micro.recall)} F1 ${pct(r.micro.f1)}; macro F1 ${pct(r.macro.f1)}; polarity ${pct(r.polarityAccuracy)}`,
+    `complaints (negative or mixed): P ${pct(r.complaints.precision)} (${r.complaints.right} of ${r.complaints.tagged} tagged are real) R ${pct(r.complaints.recall)} (${r.complaints.found} of ${r.complaints.labelled} real found)`,
     'theme                      P      R      F1     pol    support',
     ...Object.entries(r.perTheme).map(([t, s]) => `${t.padEnd(26)} ${pct(s.precision)}  ${pct(s.recall)}  ${pct(s.f1)}  ${pct(s.polarityAccuracy)}  ${s.support}`),
     `negated: ${r.hardCases.negated.reviews} items, F1 ${pct(r.hardCases.negated.micro.f1)}, polarity ${pct(r.hardCases.negated.polarityAccuracy)}, ${r.hardCases.negated.errors.length} errors`,
