@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import path, { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 
@@ -91,6 +91,20 @@ describe('the README and CI', () => {
     const check = /^postgres_answers\(\) \{\n[\s\S]*?\n\}$/m.exec(ci)?.[0] ?? ''
     expect(check).toContain('pg_isready -q -h 127.0.0.1 -p 5432')
     expect(check).toContain('/dev/tcp/127.0.0.1/5432')
+  })
+
+  it('keep the README short and every link in it and the manuals pointing at a file that exists', () => {
+    expect(Buffer.byteLength(readme)).toBeLessThan(15_000)
+    const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
+    const broken: string[] = []
+    for (const page of pages) {
+      for (const [, target] of read(page).matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^(https?:|mailto:|#)/.test(target!)) continue
+        const file = path.join(root, path.dirname(page), target!.split('#')[0]!)
+        if (!existsSync(file)) broken.push(`${page} -> ${target}`)
+      }
+    }
+    expect(broken).toEqual([])
   })
 
   it('pins the versions that matter on Node 20', () => {
