@@ -40,7 +40,7 @@ describe('attacks on accounts and keys', () => {
   const redis = connectTestRedis()
   const servers: RunningApi[] = []
 
-  /** An API process of its own (its own limiter keys), with these login limits. */
+  /** An API server with these login limits; servers started with the same name share their limiter keys. */
   async function startApi(name: string, loginLimits: LoginLimits): Promise<Api> {
     const api = await startApiServer({ db: temp.db, redis, prefix: `${prefix}-${name}`, logger: silentLogger, adminApiKey: ADMIN_KEY, themeIds: ['posture'], now: () => NOW, port: 0, host: '127.0.0.1', loginLimits })
     servers.push(api)
@@ -92,6 +92,13 @@ describe('attacks on accounts and keys', () => {
       expect(statusCounts(responses)).toEqual({ 401: limits.perAccount, 429: BURST - limits.perAccount })
       // Even the authenticator's valid next code is refused now: the account is locked.
       expect((await api.attempt('totp-burst@clinic.test', PASSWORD, totpCode(secret, new Date(NOW.getTime() + STEP_MS)))).status).toBe(429)
+    })
+
+    it('shares the count between two API servers on one Redis', async () => {
+      const [one, two] = [await startApi('shared', limits), await startApi('shared', limits)]
+      await seedUser(temp.db, 'shared@clinic.test', 'marketing', NOW)
+      const responses = await Promise.all(Array.from({ length: BURST }, (_, i) => (i % 2 === 0 ? one : two).attempt('shared@clinic.test', `wrong password ${i}`)))
+      expect(statusCounts(responses)).toEqual({ 401: limits.perAccount, 429: BURST - limits.perAccount })
     })
 
     it('counts parallel guesses across accounts against the address', async () => {
