@@ -265,6 +265,8 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash').notNull(),
   /** Base32 TOTP secret of an owner who turned the second factor on. */
   totpSecret: text('totp_secret'),
+  /** The last accepted TOTP time step (Unix time / 30 s): a code of that step or earlier is a replay. */
+  totpLastStep: integer('totp_last_step'),
   createdAt: text('created_at').notNull(),
 })
 
@@ -288,6 +290,8 @@ export const apiKeys = pgTable('api_keys', {
   keyHash: text('key_hash').notNull().unique(),
   scope: text('scope', { enum: ['owner', 'marketing'] }).notNull(),
   createdBy: text('created_by').notNull(),
+  /** The person whose authority the key carries (made in their session or by another of their keys); removing them revokes it. */
+  createdByUser: text('created_by_user'),
   createdAt: text('created_at').notNull(),
   revokedAt: text('revoked_at'),
 })

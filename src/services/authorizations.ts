@@ -36,12 +36,17 @@ export async function recordAuthorization(db: Db, input: AuthorizationInput, act
 
 /** Revocation takes effect at `now`; the caller rebuilds the returned collections' feeds at once. */
 export async function revokeAuthorization(db: Db, id: string, actor: string, now: Date): Promise<{ authorization: AuthorizationRecord; collections: string[] }> {
-  const current = await getAuthorization(db, id)
-  if (!current) throw new NotFoundError(`authorization ${id} does not exist`)
-  if (current.revokedAt) throw new RuleViolationError(`authorization ${id} was already revoked`)
-  const authorization = (await markAuthorizationRevoked(db, id, now))!
-  await recordAudit(db, { at: now, actor, action: 'authorization.revoke', subject: current.testimonialId, before: { id, revokedAt: null }, after: { id, revokedAt: now } })
-  return { authorization, collections: await collectionsContaining(db, current.testimonialId) }
+  // The conditional update decides, not an earlier read: two revocations at once yield one revocation and one audit entry.
+  const authorization = await db.transaction(async (tx) => {
+    const revoked = await markAuthorizationRevoked(tx, id, now)
+    if (!revoked) {
+      if (await getAuthorization(tx, id)) throw new RuleViolationError(`authorization ${id} was already revoked`)
+      throw new NotFoundError(`authorization ${id} does not exist`)
+    }
+    await recordAudit(tx, { at: now, actor, action: 'authorization.revoke', subject: revoked.testimonialId, before: { id, revokedAt: null }, after: { id, revokedAt: now } })
+    return revoked
+  })
+  return { authorization, collections: await collectionsContaining(db, authorization.testimonialId) }
 }
 
 /**

@@ -126,7 +126,7 @@ export function accountRoutes({ db, now, limiter, secureCookies, requireRole }: 
     '/api-keys',
     requireRole('owner'),
     handle(async (req, res) => {
-      const { key, record } = await createApiKey(db, parseOr400(addKeyInput, (req.body ?? {}) as Record<string, unknown>), actorOf(res), now())
+      const { key, record } = await createApiKey(db, parseOr400(addKeyInput, (req.body ?? {}) as Record<string, unknown>), principalOf(res), now())
       res.set('cache-control', 'no-store')
       return { apiKey: record, key, note: 'shown once: only its hash is kept' }
     }, 201),

@@ -22,6 +22,8 @@ export interface ApiKeyRecord {
   name: string
   scope: Role
   createdBy: string
+  /** The person whose authority the key carries, if a person made it (directly or through another of their keys). */
+  createdByUser: string | null
   createdAt: Date
   revokedAt: Date | null
 }
@@ -30,7 +32,7 @@ type UserRow = typeof users.$inferSelect
 type ApiKeyRow = typeof apiKeys.$inferSelect
 
 const userColumns = sql`users.id, users.email, users.role, users.password_hash as "passwordHash", users.totp_secret as "totpSecret", users.created_at as "createdAt"`
-const apiKeyColumns = sql`id, name, key_hash as "keyHash", scope, created_by as "createdBy", created_at as "createdAt", revoked_at as "revokedAt"`
+const apiKeyColumns = sql`id, name, key_hash as "keyHash", scope, created_by as "createdBy", created_by_user as "createdByUser", created_at as "createdAt", revoked_at as "revokedAt"`
 
 function toCredentials(row: UserRow): UserCredentials {
   return { id: row.id, email: row.email, role: row.role, totpEnabled: row.totpSecret !== null, createdAt: new Date(row.createdAt), passwordHash: row.passwordHash, totpSecret: row.totpSecret }
@@ -62,18 +64,43 @@ export async function listUsers(db: SqlRunner): Promise<User[]> {
   return (await db.all<UserRow>(sql`select ${userColumns} from users order by users.email`)).map(toUser)
 }
 
-export async function countOwners(db: SqlRunner): Promise<number> {
-  const row = await db.get<{ n: number }>(sql`select count(*) as n from users where role = ${'owner'}`)
-  return Number(row?.n ?? 0)
+/**
+ * The owners' ids, locked until the transaction ends (PostgreSQL; SQLite's transaction already holds
+ * the one write lock): two removals in two processes then take turns, and the second one counts the
+ * owners the first one left. Locked in id order, so two callers never wait on each other crosswise.
+ */
+export async function lockOwnerIds(tx: SqlRunner): Promise<string[]> {
+  const rows = await tx.all<{ id: string }>(sql`select id from users where role = ${'owner'} order by id${tx.dialect === 'postgres' ? sql` for update` : sql``}`)
+  return rows.map((r) => r.id)
 }
 
-/** Removes the user and, through the foreign key, every session of theirs. */
+/** Ends every session of the user; resolves to how many there were. */
+export async function deleteSessionsOf(db: SqlRunner, userId: string): Promise<number> {
+  return db.run(sql`delete from sessions where user_id = ${userId}`)
+}
+
+/** Revokes every active key carrying the user's authority; resolves to the keys it revoked. */
+export async function revokeApiKeysOf(db: SqlRunner, userId: string, now: Date): Promise<ApiKeyRecord[]> {
+  const rows = await db.all<ApiKeyRow>(sql`update api_keys set revoked_at = ${now.toISOString()} where created_by_user = ${userId} and revoked_at is null returning ${apiKeyColumns}`)
+  return rows.map(toApiKey)
+}
+
+/** Removes the user (their sessions go with them through the foreign key). */
 export async function deleteUser(db: SqlRunner, id: string): Promise<void> {
   await db.run(sql`delete from users where id = ${id}`)
 }
 
-export async function setTotpSecret(db: SqlRunner, id: string, secret: string | null): Promise<void> {
-  await db.run(sql`update users set totp_secret = ${secret} where id = ${id}`)
+/**
+ * Accepts a TOTP time step once: true when `step` is later than every step accepted before for this
+ * user. One conditional update, so two processes checking the same code cannot both accept it.
+ */
+export async function claimTotpStep(db: SqlRunner, id: string, step: number): Promise<boolean> {
+  return (await db.run(sql`update users set totp_last_step = ${step} where id = ${id} and (totp_last_step is null or totp_last_step < ${step})`)) === 1
+}
+
+/** Sets (or clears) the secret; `acceptedStep` is the step of the code that confirmed it, spent from then on. */
+export async function setTotpSecret(db: SqlRunner, id: string, secret: string | null, acceptedStep: number | null): Promise<void> {
+  await db.run(sql`update users set totp_secret = ${secret}, totp_last_step = ${acceptedStep} where id = ${id}`)
 }
 
 export async function insertSession(db: SqlRunner, params: { tokenHash: string; userId: string; csrfToken: string; now: Date; expiresAt: Date }): Promise<void> {
@@ -99,10 +126,13 @@ export async function deleteSession(db: SqlRunner, tokenHash: string): Promise<v
   await db.run(sql`delete from sessions where token_hash = ${tokenHash}`)
 }
 
-export async function insertApiKey(db: SqlRunner, params: { name: string; keyHash: string; scope: Role; createdBy: string; now: Date }): Promise<ApiKeyRecord> {
+export async function insertApiKey(
+  db: SqlRunner,
+  params: { name: string; keyHash: string; scope: Role; createdBy: string; createdByUser: string | null; now: Date },
+): Promise<ApiKeyRecord> {
   const row = await db.get<ApiKeyRow>(
-    sql`insert into api_keys (id, name, key_hash, scope, created_by, created_at)
-        values (${newId('ak')}, ${params.name}, ${params.keyHash}, ${params.scope}, ${params.createdBy}, ${params.now.toISOString()})
+    sql`insert into api_keys (id, name, key_hash, scope, created_by, created_by_user, created_at)
+        values (${newId('ak')}, ${params.name}, ${params.keyHash}, ${params.scope}, ${params.createdBy}, ${params.createdByUser}, ${params.now.toISOString()})
         returning ${apiKeyColumns}`,
   )
   return toApiKey(row!)
@@ -128,5 +158,13 @@ export async function storedApiKeyHash(db: SqlRunner, id: string): Promise<strin
 }
 
 function toApiKey(row: ApiKeyRow): ApiKeyRecord {
-  return { id: row.id, name: row.name, scope: row.scope, createdBy: row.createdBy, createdAt: new Date(row.createdAt), revokedAt: row.revokedAt ? new Date(row.revokedAt) : null }
+  return {
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    createdBy: row.createdBy,
+    createdByUser: row.createdByUser,
+    createdAt: new Date(row.createdAt),
+    revokedAt: row.revokedAt ? new Date(row.revokedAt) : null,
+  }
 }

@@ -51,8 +51,12 @@ export async function getAuthorization(db: SqlRunner, id: string): Promise<Autho
   return row ? toRecord(row) : null
 }
 
+/**
+ * Revokes the authorization unless it is revoked already: null then (or when it does not exist). The
+ * condition is part of the update, so of two revocations at once (in two processes) exactly one wins.
+ */
 export async function markAuthorizationRevoked(db: SqlRunner, id: string, now: Date): Promise<AuthorizationRecord | null> {
-  const row = await db.get<AuthorizationRow>(sql`update patient_authorizations set revoked_at = ${now.toISOString()} where id = ${id} returning ${columns}`)
+  const row = await db.get<AuthorizationRow>(sql`update patient_authorizations set revoked_at = ${now.toISOString()} where id = ${id} and revoked_at is null returning ${columns}`)
   return row ? toRecord(row) : null
 }
 
