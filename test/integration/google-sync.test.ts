@@ -51,7 +51,7 @@ describe('Google Business Profile sync against the fake Google server', () => {
 
     expect((await getLocation(temp.db, locationId))?.aggregate).toEqual({ source: 'google-business-profile', rating: 4.2, count: 5, url: null, checkedAt: new Date('2026-11-25T09:00:00Z') })
     const store = new ReviewStore(temp.db)
-    expect(await store.get(idOf(ANONYMOUS))).toMatchObject({ author: 'A Google user', rating: 4 })
+    expect(await store.get(idOf(ANONYMOUS))).toMatchObject({ author: 'A Google User', rating: 4 })
     expect(await store.get(idOf(KENJI))).toMatchObject({ author: 'Kenji Watanabe', rating: 5, text: '' })
     const lucia = (await store.get(idOf(LUCIA)))!
     expect(lucia.text).toMatch(/^Llegué con dolor de cuello/)
