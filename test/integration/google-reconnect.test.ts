@@ -142,7 +142,8 @@ describe('reconnecting a Google location that needs re-authorisation', () => {
     expect(again.status, again.stderr).toBe(0)
 
     await expectRepaired(NEW_REFRESH_TOKEN)
-  })
+    // Two child processes, each starting Node and loading the CLI: slow on a busy machine.
+  }, 180_000)
 
   it('reconnecting from the settings page replaces the connection it repairs', async () => {
     const connectAndPick = async (): Promise<string> => {
