@@ -1,4 +1,5 @@
 import type { DashboardFigures, ThemeFigures } from '../services/dashboard.ts'
+import { ANONYMOUS_REVIEWER } from '../domain/attribution.ts'
 import { monthRange, type DayRange } from '../domain/dashboard.ts'
 
 /** No inline script, no inline style, nothing from another origin: the page's code is /assets/*.js. */
@@ -98,7 +99,7 @@ function body(f: DashboardFigures, locations: string[], query: PageQuery, now: D
     .map((w) => {
       const text = w.text.length > 160 ? `${w.text.slice(0, 160)}…` : w.text
       const link = w.answerUrl ? ` <a href="${attr(w.answerUrl)}" rel="noopener noreferrer" target="_blank">Answer on Google</a>` : ''
-      return `<li><span class="meta">${w.createdAt.slice(0, 10)} · ${w.rating} ★ · ${escapeHtml(w.author ?? 'A Google User')} · ${escapeHtml(w.source)}</span><br><span class="quote">${escapeHtml(text) || '<em>(rating only)</em>'}</span>${link}</li>`
+      return `<li><span class="meta">${w.createdAt.slice(0, 10)} · ${w.rating} ★ · ${escapeHtml(w.author ?? ANONYMOUS_REVIEWER)} · ${escapeHtml(w.source)}</span><br><span class="quote">${escapeHtml(text) || '<em>(rating only)</em>'}</span>${link}</li>`
     })
     .join('')
 
@@ -119,6 +120,7 @@ function body(f: DashboardFigures, locations: string[], query: PageQuery, now: D
     return `/app/dashboard/export.csv?${p}`
   }
   const trendData = {
+    anonymousReviewer: ANONYMOUS_REVIEWER,
     months: f.trend.months,
     themes: Object.fromEntries(f.themes.map((t) => [t.theme, { label: t.label, positive: f.trend.themes[t.theme]!.positive, negative: f.trend.themes[t.theme]!.negative, mixed: f.trend.themes[t.theme]!.mixed }])),
   }

@@ -7,13 +7,14 @@ export interface PatientAuthorization {
 }
 
 export const VERIFIED_PATIENT = 'Verified patient'
-export const ANONYMOUS_GOOGLE_REVIEWER = 'A Google User'
+/** How Google itself names a reviewer who chose to stay anonymous; the one spelling Plaudit stores and shows. */
+export const ANONYMOUS_REVIEWER = 'A Google User'
 
 /** "Myra Kowalski" → "Myra K.": first name and last initial, never the full name. */
 export function shortName(author: string | null): string {
   const words = (author ?? '').trim().split(/\s+/).filter(Boolean)
   const first = words[0]
-  if (first === undefined) return ANONYMOUS_GOOGLE_REVIEWER
+  if (first === undefined) return ANONYMOUS_REVIEWER
   const last = words.length > 1 ? words[words.length - 1] : undefined
   const initial = last ? Array.from(last)[0]?.toLocaleUpperCase() : undefined
   return initial ? `${first} ${initial}.` : first

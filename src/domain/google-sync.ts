@@ -12,8 +12,6 @@ export function starRatingToNumber(word: string | undefined): number | null {
   return word !== undefined && Object.hasOwn(GOOGLE_STAR_RATINGS, word) ? GOOGLE_STAR_RATINGS[word as keyof typeof GOOGLE_STAR_RATINGS] : null
 }
 
-export const ANONYMOUS_GOOGLE_REVIEWER = 'A Google user'
-
 export interface SplitComment {
   /** The reviewer's own words: what testimonials quote. */
   original: string

@@ -9,16 +9,18 @@ import {
   loadCredentials,
   saveAccessToken,
   saveConnection,
-  upsertGoogleLocation,
+  linkGoogleLocation,
   type GoogleConnection,
   type GoogleLocationState,
 } from '../db/stores/google.ts'
 import { ensureLocation } from '../db/stores/locations.ts'
+import { clearNeedsReauth } from '../db/stores/source-health.ts'
 import type { TokenCipher } from '../db/token-cipher.ts'
 import { redisRateGate } from '../jobs/google-rate-limit.ts'
 import { consentUrl, exchangeCode, GoogleBusinessClient, type CallEnvironment, type GoogleEndpoints, type GoogleLocationSummary } from '../sources/google/client.ts'
 import { RuleViolationError } from './errors.ts'
 
+const GOOGLE_SOURCE = 'google-business-profile'
 const LOCATION_NAME = /^accounts\/[A-Za-z0-9_-]+\/locations\/[A-Za-z0-9_-]+$/
 
 /** Everything the connect flow needs; null endpoints or cipher mean Google is not configured here. */
@@ -53,15 +55,24 @@ export async function beginConnect(deps: GoogleConnectDependencies, redirectUri:
   return { url: consentUrl(endpoints, redirectUri, state), state }
 }
 
-/** Step 2: Google sent the owner back. The state must be ours; the code becomes an encrypted refresh token. */
-export async function completeConnect(deps: GoogleConnectDependencies, params: { state: string; code: string }): Promise<{ connection: GoogleConnection; locations: GoogleLocationSummary[] }> {
+/**
+ * Step 2: Google sent the owner back. The state must be ours; the code becomes an encrypted refresh
+ * token. `alreadySynced` names the offered locations Plaudit syncs already: picking one again moves it
+ * to this connection, which is how a connection that needs re-authorisation is repaired.
+ */
+export async function completeConnect(
+  deps: GoogleConnectDependencies,
+  params: { state: string; code: string },
+): Promise<{ connection: GoogleConnection; locations: GoogleLocationSummary[]; alreadySynced: Set<string> }> {
   const { endpoints, cipher } = configured(deps)
   const redirectUri = await consumeOauthState(deps.db, params.state, deps.call.now())
   if (!redirectUri) throw new RuleViolationError('the sign-in did not start here or is older than ten minutes (state does not match): connect again')
   const tokens = await exchangeCode(endpoints, redirectUri, params.code)
   const connection = await saveConnection(deps.db, cipher, { label: 'Google account', refreshToken: tokens.refreshToken, now: deps.call.now() })
   if (tokens.accessToken && tokens.expiresAt) await saveAccessToken(deps.db, cipher, connection.id, tokens.accessToken, tokens.expiresAt)
-  return { connection, locations: await listAvailableLocations(deps, connection.id) }
+  const locations = await listAvailableLocations(deps, connection.id)
+  const synced = new Set((await listGoogleLocations(deps.db)).map((l) => l.googleName))
+  return { connection, locations, alreadySynced: new Set(locations.map((l) => l.name).filter((name) => synced.has(name))) }
 }
 
 /** The accounts and locations this connection can manage (Account Management, then Business Information). */
@@ -110,12 +121,18 @@ export function locationIdFor(googleName: string): string {
   return `google-${googleName.split('/').pop()}`
 }
 
+/**
+ * Adds a location to sync, or repairs one: linked again through a new connection, it leaves the
+ * connection it had, which is deleted when no other location uses it (see linkGoogleLocation).
+ */
 export async function addGoogleLocation(db: Db, params: { connectionId: string; location: GoogleLocationSummary; locationId?: string }): Promise<GoogleLocationState> {
   if (!LOCATION_NAME.test(params.location.name)) throw new RuleViolationError(`location must look like accounts/{account}/locations/{location}, got "${params.location.name}"`)
   const locationId = params.locationId ?? locationIdFor(params.location.name)
   await ensureLocation(db, { id: locationId, name: params.location.title })
-  await upsertGoogleLocation(db, { locationId, connectionId: params.connectionId, googleName: params.location.name, title: params.location.title, placeId: params.location.placeId, mapsUri: params.location.mapsUri })
-  return (await getGoogleLocation(db, locationId))!
+  await linkGoogleLocation(db, { locationId, connectionId: params.connectionId, googleName: params.location.name, title: params.location.title, placeId: params.location.placeId, mapsUri: params.location.mapsUri })
+  const state = (await getGoogleLocation(db, locationId))!
+  if (state.connectionStatus === 'active') await clearNeedsReauth(db, { locationId, source: GOOGLE_SOURCE })
+  return state
 }
 
 /** For servers without a browser: a refresh token obtained elsewhere, and the location to sync. */
@@ -124,12 +141,12 @@ export async function addLocationWithRefreshToken(deps: GoogleConnectDependencie
   const refreshToken = params.refreshToken.trim()
   if (refreshToken === '') throw new RuleViolationError('the refresh token file is empty')
   if (!LOCATION_NAME.test(params.googleName)) throw new RuleViolationError(`--location must look like accounts/{account}/locations/{location}, got "${params.googleName}"`)
+  const locationId = params.locationId ?? locationIdFor(params.googleName)
+  // Reconnecting keeps what the settings flow learnt about the location (title, Place id, Maps link).
+  const known = await getGoogleLocation(deps.db, locationId)
+  const location = known?.googleName === params.googleName ? { name: params.googleName, title: known.title ?? params.googleName, placeId: known.placeId, mapsUri: known.mapsUri } : { name: params.googleName, title: params.googleName, placeId: null, mapsUri: null }
   const connection = await saveConnection(deps.db, cipher, { label: `token file for ${params.googleName}`, refreshToken, now: deps.call.now() })
-  return addGoogleLocation(deps.db, {
-    connectionId: connection.id,
-    location: { name: params.googleName, title: params.googleName, placeId: null, mapsUri: null },
-    ...(params.locationId && { locationId: params.locationId }),
-  })
+  return addGoogleLocation(deps.db, { connectionId: connection.id, location, locationId })
 }
 
 export interface GoogleStatus {

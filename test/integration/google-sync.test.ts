@@ -51,7 +51,7 @@ describe('Google Business Profile sync against the fake Google server', () => {
 
     expect((await getLocation(temp.db, locationId))?.aggregate).toEqual({ source: 'google-business-profile', rating: 4.2, count: 5, url: null, checkedAt: new Date('2026-11-25T09:00:00Z') })
     const store = new ReviewStore(temp.db)
-    expect(await store.get(idOf(ANONYMOUS))).toMatchObject({ author: 'A Google user', rating: 4 })
+    expect(await store.get(idOf(ANONYMOUS))).toMatchObject({ author: 'A Google User', rating: 4 })
     expect(await store.get(idOf(KENJI))).toMatchObject({ author: 'Kenji Watanabe', rating: 5, text: '' })
     const lucia = (await store.get(idOf(LUCIA)))!
     expect(lucia.text).toMatch(/^Llegué con dolor de cuello/)
@@ -208,11 +208,14 @@ describe('Google Business Profile sync against the fake Google server', () => {
       expect(fake.count('reviews')).toBe(2)
     })
 
-    it('marks the connection needs_reauth on a 401 and makes no further requests for it', async () => {
+    it('marks the connection needs_reauth when the refresh after a 401 is refused, and makes no further requests for it', async () => {
+      // One 401 alone is answered by a refresh and a retry (google-token-refresh.test.ts); here the refresh is refused.
+      await sync()
       fake.inject('reviews', { status: 401, body: fixture('error-401.json') })
+      fake.inject('token', { status: 400, body: fixture('oauth-invalid-grant.json') })
       const error = await sync().catch((e: Error) => e)
       expect((error as Error).name).toBe('GoogleReauthRequiredError')
-      expect((await listConnections(temp.db))[0]).toMatchObject({ status: 'needs_reauth', lastError: expect.stringContaining('UNAUTHENTICATED') })
+      expect((await listConnections(temp.db))[0]).toMatchObject({ status: 'needs_reauth', lastError: expect.stringContaining('invalid_grant') })
       const before = fake.count()
       expect(await sync()).toMatchObject({ skipped: 'needs_reauth', pages: 0 })
       expect(await sync(true)).toMatchObject({ skipped: 'needs_reauth', pages: 0 })

@@ -23,9 +23,9 @@ describe('Google review mapping', () => {
     expect(starRatingToNumber(undefined)).toBeNull()
   })
 
-  it('shows an anonymous reviewer as "A Google user"', () => {
+  it('shows an anonymous reviewer as "A Google User", as Google writes it', () => {
     const mapped = mapGoogleReview(fixture('gbp-review-anonymous.json'), null)!
-    expect(mapped.input.author).toBe('A Google user')
+    expect(mapped.input.author).toBe('A Google User')
     expect(mapped.anonymous).toBe(true)
   })
 

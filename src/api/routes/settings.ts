@@ -86,10 +86,15 @@ export function settingsRoutes(deps: SettingsDependencies): Router {
       return page(res, 400, 'Not connected', `<p>${escapeHtml(denied)}</p><p><a href="/app/settings">Back to settings</a></p>`)
     }
     try {
-      const { connection, locations } = await completeConnect(deps.connect, query.data)
+      const { connection, locations, alreadySynced } = await completeConnect(deps.connect, query.data)
       const form = await createOauthState(deps.connect.db, 'form', deps.connect.call.now())
+      // A reconnect offers the locations it repairs already ticked; a first connect ticks the first one.
+      const ticked = (name: string, i: number) => (alreadySynced.size > 0 ? alreadySynced.has(name) : i === 0)
       const choices = locations
-        .map((l, i) => `<li><label><input type="checkbox" name="location" value="${escapeHtml(JSON.stringify(l))}"${i === 0 ? ' checked' : ''}> ${escapeHtml(l.title)} <small>${escapeHtml(l.name)}</small></label></li>`)
+        .map(
+          (l, i) =>
+            `<li><label><input type="checkbox" name="location" value="${escapeHtml(JSON.stringify(l))}"${ticked(l.name, i) ? ' checked' : ''}> ${escapeHtml(l.title)} <small>${escapeHtml(l.name)}</small>${alreadySynced.has(l.name) ? ' (synced already: picking it again reconnects it)' : ''}</label></li>`,
+        )
         .join('')
       page(
         res,

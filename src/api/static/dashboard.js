@@ -101,7 +101,7 @@
     li.dataset.reviewId = review.id
     var meta = document.createElement('p')
     meta.className = 'meta'
-    meta.textContent = review.createdAt.slice(0, 10) + ' · ' + review.rating + ' ★ · ' + (review.author || 'A Google User') + ' · ' + review.source
+    meta.textContent = review.createdAt.slice(0, 10) + ' · ' + review.rating + ' ★ · ' + (review.author || data.anonymousReviewer) + ' · ' + review.source
     li.appendChild(meta)
     var quote = document.createElement('blockquote')
     if (review.text) quote.appendChild(highlighted(review.text, review.evidence))

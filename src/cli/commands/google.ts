@@ -80,9 +80,9 @@ export async function runGoogleConnect(runtime: Runtime, options: { port: string
         })
       })
       if (query.get('error')) throw new Error(`Google said: ${query.get('error')}`)
-      const { connection, locations } = await completeConnect(deps, { state: query.get('state') ?? '', code: query.get('code') ?? '' })
+      const { connection, locations, alreadySynced } = await completeConnect(deps, { state: query.get('state') ?? '', code: query.get('code') ?? '' })
       say(`connected ${connection.id}; locations this account manages:`)
-      locations.forEach((l, i) => say(`  ${i + 1}. ${l.title}  ${l.name}`))
+      locations.forEach((l, i) => say(`  ${i + 1}. ${l.title}  ${l.name}${alreadySynced.has(l.name) ? '  (synced already: pick it to reconnect it)' : ''}`))
       if (locations.length === 0) return
       const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false })
       const answer = await rl.question('Numbers of the locations to sync (e.g. 1,3), or "all": ')

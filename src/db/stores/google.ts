@@ -94,11 +94,30 @@ export async function markNeedsReauth(db: Db, connectionId: string, message: str
     updated_at = ${now.toISOString()} where id = ${connectionId}`)
 }
 
-export async function upsertGoogleLocation(db: Db, params: { locationId: string; connectionId: string; googleName: string; title: string | null; placeId: string | null; mapsUri: string | null }): Promise<void> {
-  await db.run(sql`insert into google_locations (location_id, connection_id, google_name, title, place_id, maps_uri)
-    values (${params.locationId}, ${params.connectionId}, ${params.googleName}, ${params.title}, ${params.placeId}, ${params.mapsUri})
-    on conflict (location_id) do update set connection_id = excluded.connection_id, google_name = excluded.google_name, title = excluded.title,
-    place_id = excluded.place_id, maps_uri = excluded.maps_uri`)
+/**
+ * Links a Plaudit location to a Google location through a connection. A connection that no location
+ * uses any more is deleted in the same transaction: reconnecting replaces the connection it repairs,
+ * instead of leaving the broken one behind to keep /healthz degraded and the settings "paused".
+ * Returns the connection it replaced, if any.
+ */
+export async function linkGoogleLocation(
+  db: Db,
+  params: { locationId: string; connectionId: string; googleName: string; title: string | null; placeId: string | null; mapsUri: string | null },
+): Promise<{ replacedConnectionId: string | null }> {
+  return db.transaction(async (tx) => {
+    const before = await tx.get<{ connectionId: string }>(sql`select connection_id as "connectionId" from google_locations where location_id = ${params.locationId}`)
+    await tx.run(sql`insert into google_locations (location_id, connection_id, google_name, title, place_id, maps_uri)
+      values (${params.locationId}, ${params.connectionId}, ${params.googleName}, ${params.title}, ${params.placeId}, ${params.mapsUri})
+      on conflict (location_id) do update set connection_id = excluded.connection_id, google_name = excluded.google_name, title = excluded.title,
+      place_id = excluded.place_id, maps_uri = excluded.maps_uri`)
+    const previous = before?.connectionId
+    if (previous === undefined || previous === params.connectionId) return { replacedConnectionId: null }
+    // Two processes relinking two locations of one connection: the row lock makes the later one see the earlier one's move.
+    await tx.get(sql`select id from google_connections where id = ${previous}${tx.dialect === 'postgres' ? sql` for update` : sql``}`)
+    if (await tx.get(sql`select location_id from google_locations where connection_id = ${previous} limit 1`)) return { replacedConnectionId: null }
+    await tx.run(sql`delete from google_connections where id = ${previous}`)
+    return { replacedConnectionId: previous }
+  })
 }
 
 export async function getGoogleLocation(db: Db, locationId: string): Promise<GoogleLocationState | null> {

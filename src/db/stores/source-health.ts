@@ -32,3 +32,8 @@ export async function recordSyncOutcome(db: SqlRunner, outcome: SyncOutcome): Pr
           consecutive_errors = ${outcome.ok ? sql`0` : sql`source_sync_state.consecutive_errors + 1`}`,
   )
 }
+
+/** The owner connected again: the source no longer waits for re-authorisation (its last error stays until a sync succeeds). */
+export async function clearNeedsReauth(db: SqlRunner, params: { locationId: string; source: string }): Promise<void> {
+  await db.run(sql`update source_sync_state set needs_reauth = ${false} where location_id = ${params.locationId} and source = ${params.source}`)
+}

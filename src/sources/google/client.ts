@@ -86,14 +86,25 @@ function headerOf(headers: unknown, name: string): string | null {
   return typeof value === 'string' ? value : null
 }
 
+function statusOf(error: unknown): number | undefined {
+  const e = error as GaxiosLike
+  return e.response?.status ?? e.status
+}
+
+/** The token endpoint refused the refresh token: revoked, expired or never valid. */
+function isInvalidGrant(error: unknown): boolean {
+  const e = error as GaxiosLike
+  const body = e.response?.data
+  return e.message === 'invalid_grant' || Boolean(body && typeof body === 'object' && (body as { error?: unknown }).error === 'invalid_grant')
+}
+
 /** Turns whatever gaxios or google-auth-library threw into one of the adapter's errors. */
 function normalizeError(error: unknown, what: string): Error {
   if (error instanceof GoogleReauthRequiredError || error instanceof GooglePermanentError || error instanceof GoogleUnavailableError || error instanceof GoogleBadResponseError) return error
   const e = error as GaxiosLike
   const body = e.response?.data
-  const isInvalidGrant = e.message === 'invalid_grant' || (body && typeof body === 'object' && (body as { error?: unknown }).error === 'invalid_grant')
-  if (isInvalidGrant) return new GoogleReauthRequiredError(`${what}: ${googleMessage(body ?? 'invalid_grant', 400)}`)
-  const status = e.response?.status ?? e.status
+  if (isInvalidGrant(error)) return new GoogleReauthRequiredError(`${what}: ${googleMessage(body ?? 'invalid_grant', 400)}`)
+  const status = statusOf(error)
   if (typeof status !== 'number') return new GoogleUnavailableError(`${what}: ${e.message ?? String(error)}`, 0)
   const message = `${what}: ${googleMessage(body, status)}`
   switch (classifyGoogleStatus(status)) {
@@ -132,18 +143,41 @@ export class GoogleBusinessClient {
     })
   }
 
-  /** Every call: wait for the shared rate limit, then retry 429/5xx with Retry-After or jittered backoff. */
+  /**
+   * Every call: wait for the shared rate limit, then retry 429/5xx with Retry-After or jittered
+   * backoff. A 401 is answered by one token refresh and one retry: Google may revoke an access token
+   * before its expiry, and only a refused refresh (invalid_grant) means the owner must connect again.
+   */
   private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+    let retries = 0
+    let refreshedAfter401 = false
+    for (;;) {
       await this.env.gate.acquire()
       try {
         return await request()
       } catch (raw) {
+        if (statusOf(raw) === 401 && !isInvalidGrant(raw)) {
+          // A second 401 right after a fresh token gets no second refresh: that is how retry storms start.
+          if (refreshedAfter401) throw new GooglePermanentError(`${what}: Google refused a freshly refreshed access token (${googleMessage((raw as GaxiosLike).response?.data, 401)}); the next sync tries again`, 401)
+          refreshedAfter401 = true
+          await this.refreshAccessToken(what)
+          continue
+        }
         const error = normalizeError(raw, what)
-        if (!(error instanceof GoogleUnavailableError) || attempt + 1 >= this.env.maxAttempts) throw error
+        if (!(error instanceof GoogleUnavailableError) || retries + 1 >= this.env.maxAttempts) throw error
         const retryAfter = parseRetryAfter(headerOf((raw as GaxiosLike).response?.headers, 'retry-after'), this.env.now())
-        await this.env.sleep(retryDelay(attempt, retryAfter, this.env.random))
+        await this.env.sleep(retryDelay(retries, retryAfter, this.env.random))
+        retries++
       }
+    }
+  }
+
+  /** A new access token from the token endpoint; the 'tokens' event hands it to the caller to store. */
+  private async refreshAccessToken(what: string): Promise<void> {
+    try {
+      await this.oauth.refreshAccessToken()
+    } catch (error) {
+      throw normalizeError(error, `${what}: token refresh after a 401`)
     }
   }
 

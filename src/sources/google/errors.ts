@@ -1,6 +1,6 @@
 /** Errors of the Google adapter, each saying what the sync must do next. */
 
-/** 401 or invalid_grant: the owner must connect again; no further requests for this connection. */
+/** invalid_grant (a 401 answered by a refused refresh): the owner must connect again; no further requests for this connection. */
 export class GoogleReauthRequiredError extends Error {
   override name = 'GoogleReauthRequiredError'
 }

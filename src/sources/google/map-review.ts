@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { ANONYMOUS_GOOGLE_REVIEWER, splitGoogleTranslation, starRatingToNumber } from '../../domain/google-sync.ts'
+import { ANONYMOUS_REVIEWER } from '../../domain/attribution.ts'
+import { splitGoogleTranslation, starRatingToNumber } from '../../domain/google-sync.ts'
 import type { ReviewInput } from '../../domain/review.ts'
 
 /**
@@ -44,7 +45,7 @@ export function mapGoogleReview(review: GbpReview, reviewUrl: string | null): Ma
     input: {
       source: 'google-business-profile',
       externalId: review.reviewId ?? review.name.split('/').pop() ?? review.name,
-      author: anonymous ? ANONYMOUS_GOOGLE_REVIEWER : (review.reviewer?.displayName ?? ANONYMOUS_GOOGLE_REVIEWER),
+      author: anonymous ? ANONYMOUS_REVIEWER : (review.reviewer?.displayName ?? ANONYMOUS_REVIEWER),
       rating,
       // Rating-only reviews have no comment: they count in the aggregate, and an empty text cannot be quoted.
       text: split.original,

@@ -1,5 +1,6 @@
 import { google } from 'googleapis'
 import { z } from 'zod'
+import { ANONYMOUS_REVIEWER } from '../../domain/attribution.ts'
 import { GoogleBadResponseError, GooglePermanentError, GoogleUnavailableError, googleMessage } from './errors.ts'
 
 /** Only what is shown: Places charges by field, and with no mask it answers 400. */
@@ -75,7 +76,7 @@ export async function fetchPlaceReviews(params: { placeId: string; apiKey: strin
       rating: r.rating ?? 0,
       text: r.text?.text ?? '',
       originalText: r.originalText && r.originalText.text !== r.text?.text ? r.originalText.text : null,
-      author: r.authorAttribution?.displayName ?? 'A Google user',
+      author: r.authorAttribution?.displayName ?? ANONYMOUS_REVIEWER,
       authorUri: r.authorAttribution?.uri ?? null,
       publishedAt: r.publishTime ?? null,
       relativeTime: r.relativePublishTimeDescription ?? null,
