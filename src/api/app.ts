@@ -109,6 +109,7 @@ export function createApp(deps: AppDependencies): express.Express {
   const jobQueue = () => (queue ??= new JobQueue(deps.redis, deps.queuePrefix ?? 'plaudit'))
   app.use('/api/v1', themePackRoutes({
     db: deps.db,
+    requireRead: requireRole('marketing'),
     requireWrite: requireKey,
     now: deps.now,
     enqueueBackfill: async (id) => {
