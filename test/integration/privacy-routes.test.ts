@@ -4,6 +4,8 @@ import { reviewIdFor } from '../../src/db/ids.ts'
 import { chiropracticPack } from '../../src/domain/themes/default-pack.ts'
 import { importReviews } from '../../src/services/import-reviews.ts'
 import { seedUser, signIn } from '../support/accounts.ts'
+import { FakeGoogle } from '../support/fake-google.ts'
+import { googleHarness } from '../support/google-harness.ts'
 import { writeReviewsCsv } from '../support/csv.ts'
 import { expressRoutes, rawRequest, type RawResponse } from '../support/http.ts'
 import { ADMIN_KEY, silentLogger } from '../support/pipeline.ts'
@@ -227,5 +229,41 @@ describe('the set-up window before the first owner (issue 13, point 5)', () => {
     expect(remote.status).toBe(401)
     expect(leaked(remote)).toEqual([])
     expect((await rawRequest(`${proxied.api.url}${drillDown}`, { headers: { host: proxiedHost, 'x-forwarded-for': '127.0.0.1' } })).status).toBe(200)
+  })
+
+  it('opens the Google settings without a key only to this machine under a local name, and only until an owner exists', async () => {
+    const temp = await createTempDatabase()
+    const fake = await new FakeGoogle().start()
+    const redis = connectTestRedis()
+    const instancePrefix = `${prefix}:${++instances}`
+    const api = await startApiServer({
+      db: temp.db,
+      redis,
+      prefix: instancePrefix,
+      logger: silentLogger,
+      adminApiKey: undefined,
+      themeIds: ['posture'],
+      now: () => NOW,
+      port: 0,
+      host: '127.0.0.1',
+      google: { connect: googleHarness({ db: temp.db, fake, redis, prefix: instancePrefix, now: () => NOW }).deps, redirectUri: undefined, schedule: async () => undefined },
+    })
+    opened.push(async () => {
+      await api.close()
+      await fake.stop()
+      await redis.quit()
+      await temp.remove()
+    })
+    const local = `localhost:${new URL(api.url).port}`
+    const settings = (host: string, headers: Record<string, string> = {}) => rawRequest(`${api.url}/app/settings`, { headers: { host, ...headers } })
+
+    expect((await settings(REBINDING_HOST)).status).toBe(403)
+    expect((await settings(local, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(403)
+    expect((await settings(local)).status).toBe(200)
+
+    await seedUser(temp.db, 'owner@clinic.test', 'owner', NOW)
+    expect((await settings(local)).status).toBe(403)
+    const owner = await signIn(api.url, 'owner@clinic.test')
+    expect((await settings(local, { cookie: owner.cookie })).status).toBe(200)
   })
 })
