@@ -27,6 +27,15 @@ const environmentSchema = z.object({
   PLAUDIT_RATING_STRUCTURED_DATA: z.enum(['on', 'off']).default('off'),
   // Issue 6: `Secure` on the session cookie; on by default in production (serve it behind TLS).
   PLAUDIT_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
+  // Issue 13: which proxies may name the client (X-Forwarded-For/-Proto/-Host); off unless set.
+  PLAUDIT_TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(off|false|loopback|\d{1,2}|[0-9A-Fa-f.:/]+(,\s*[0-9A-Fa-f.:/]+)*)$/, 'must be off, loopback, a hop count (1-99), or comma-separated proxy addresses/CIDRs')
+    .default('off'),
+  // Issue 13: slow clients; a request whose headers or whole body take longer is dropped.
+  PLAUDIT_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(20_000),
+  PLAUDIT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // --- Google (issue 4) ---
   GOOGLE_CLIENT_ID: z.string().min(1).optional(),
@@ -69,9 +78,28 @@ export type Config = {
   logLevel: string
   ratingStructuredData: boolean
   secureCookies: boolean
+  /** Express `trust proxy`: false (the socket address is the client), or which proxies to believe. */
+  trustProxy: TrustProxy
+  /** Slow clients: the headers, and the whole request, must arrive within these. */
+  headersTimeoutMs: number
+  requestTimeoutMs: number
   /** Where the demo looks for a redis-server to start when none answers. */
   executablePath: string[]
   google: GoogleConfig
+}
+
+/** false, a hop count, or addresses/CIDRs/'loopback' as Express's `trust proxy` takes them. */
+export type TrustProxy = false | number | string
+
+/** PLAUDIT_TRUST_PROXY as Express takes it; `true` (trust anyone's X-Forwarded-For) is never produced. */
+export function parseTrustProxy(value: string): TrustProxy {
+  if (value === 'off' || value === 'false') return false
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    if (hops < 1) throw new ConfigError(`PLAUDIT_TRUST_PROXY must be at least 1 hop, got "${value}" (use off)`)
+    return hops
+  }
+  return value
 }
 
 export interface GoogleConfig {
@@ -115,6 +143,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
   }
   const e = parsed.data
+  if (e.PLAUDIT_HEADERS_TIMEOUT_MS > e.PLAUDIT_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(`Invalid configuration: PLAUDIT_HEADERS_TIMEOUT_MS=${e.PLAUDIT_HEADERS_TIMEOUT_MS} must not exceed PLAUDIT_REQUEST_TIMEOUT_MS=${e.PLAUDIT_REQUEST_TIMEOUT_MS}`)
+  }
   return {
     env: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL ?? e.PLAUDIT_DATABASE_FILE,
@@ -133,6 +164,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     logLevel: e.LOG_LEVEL,
     ratingStructuredData: e.PLAUDIT_RATING_STRUCTURED_DATA === 'on',
     secureCookies: e.PLAUDIT_SECURE_COOKIES === undefined ? e.NODE_ENV === 'production' : e.PLAUDIT_SECURE_COOKIES === 'true',
+    trustProxy: parseTrustProxy(e.PLAUDIT_TRUST_PROXY),
+    headersTimeoutMs: e.PLAUDIT_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.PLAUDIT_REQUEST_TIMEOUT_MS,
     executablePath: e.PATH.split(':').filter(Boolean),
     google: {
       clientId: e.GOOGLE_CLIENT_ID,

@@ -2,13 +2,13 @@ import express from 'express'
 import type { Redis } from 'ioredis'
 import type { Db } from '../db/database.ts'
 import type { Logger } from '../logging.ts'
-import { requireAdminKey, requireLocalOrAdminKey, requireOwnerPage } from './auth.ts'
+import { localSetupCheck, requireAdminKey, requireOwnerPage, requireSignedInOrLocalSetup } from './auth.ts'
 import type { LoginLimiter } from '../services/accounts.ts'
 import { accountRoutes } from './routes/accounts.ts'
 import { appPages } from './routes/pages.ts'
 import { workspaceRoutes } from './routes/workspace.ts'
 import { authenticate, readCookie, roleGuard, SESSION_COOKIE } from './session-auth.ts'
-import { principalForSession } from '../services/accounts.ts'
+import { ownerExists, principalForSession } from '../services/accounts.ts'
 import { errorHandler, HttpError } from './http.ts'
 import { curationRoutes } from './routes/curation.ts'
 import { allReviewsPage } from './routes/all-reviews.ts'
@@ -45,35 +45,55 @@ export interface AppDependencies {
   google?: SettingsDependencies
   /** Places API (New) display-time fallback (issue 4). */
   places?: PlacesSettings
+  /** Issue 13: which proxies may name the client (PLAUDIT_TRUST_PROXY); false by default. */
+  trustProxy?: false | number | string
+}
+
+/** Headers every Express response starts with; a public route replaces cache-control with its own. */
+function baseHeaders(secureCookies: boolean): express.RequestHandler {
+  const headers: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    // Private by default: a response is cached only where a route says so (all-reviews page, assets).
+    'cache-control': 'no-store',
+    ...(secureCookies && { 'strict-transport-security': 'max-age=31536000' }),
+  }
+  return (_req, res, next) => {
+    res.set(headers)
+    next()
+  }
 }
 
 export function createApp(deps: AppDependencies): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('query parser', 'simple')
+  app.set('trust proxy', deps.trustProxy ?? false)
+  app.use(baseHeaders(deps.secureCookies))
   app.use(express.json({ limit: '100kb' }))
 
   const requireKey = requireAdminKey(deps.adminApiKey)
   // Sessions, scoped API keys, or the config admin key (as an owner).
   const requireRole = roleGuard({ db: deps.db, adminApiKey: deps.adminApiKey, now: deps.now })
   const operations = operationsRoutes(deps.db, deps.redis, requireKey)
+  const localSetup = localSetupCheck(() => ownerExists(deps.db))
 
   app.get('/', homePage(deps.db, deps.locationIds))
   app.get('/healthz', operations.health)
   app.get('/reviews/:locationId', allReviewsPage({ db: deps.db, themeIds: deps.themeIds, now: deps.now, ratingStructuredData: deps.ratingStructuredData ?? false }))
-  app.use('/api/v1', reviewRoutes(deps.db, deps.themeIds))
+  // Names, external ids and links of reviewers: people and keys only (the public page has none of them).
+  app.use('/api/v1', reviewRoutes(deps.db, deps.themeIds, requireRole('marketing')))
   app.use('/api/v1', curationRoutes({ db: deps.db, requireWrite: requireRole('marketing'), now: deps.now, republish: deps.republish }))
   app.use('/api/v1', accountRoutes({ db: deps.db, now: deps.now, limiter: deps.loginLimiter, secureCookies: deps.secureCookies, requireRole }))
   app.use('/api/v1', workspaceRoutes({ db: deps.db, themeIds: deps.themeIds, now: deps.now, republish: deps.republish, requireRole }))
   app.use(appPages({ db: deps.db, adminApiKey: deps.adminApiKey, now: deps.now }))
   app.use('/api/v1', operations.router)
-  // issue 8: owner dashboard (readable on loopback or with the admin key until accounts exist)
+  // issue 8: owner dashboard; issue 13: open on this machine only until the first owner exists
   const dashboard = dashboardRoutes({
     db: deps.db,
     themes: deps.themeLabels ?? deps.themeIds.map((id) => ({ id, label: id })),
     now: deps.now,
-    // Owners and marketing signed in (or with a scoped key) read it anywhere; the demo reads it on loopback.
-    requireRead: requireLocalOrAdminKey(deps.adminApiKey, async (req) => {
+    // Owners and marketing signed in (or with a scoped key or the admin key) read it anywhere.
+    requireRead: requireSignedInOrLocalSetup(localSetup, async (req) => {
       try {
         return (await authenticate({ db: deps.db, adminApiKey: deps.adminApiKey, now: deps.now }, req)) !== null
       } catch {
@@ -88,6 +108,7 @@ export function createApp(deps: AppDependencies): express.Express {
   const jobQueue = () => (queue ??= new JobQueue(deps.redis, deps.queuePrefix ?? 'plaudit'))
   app.use('/api/v1', themePackRoutes({
     db: deps.db,
+    requireRead: requireRole('marketing'),
     requireWrite: requireKey,
     now: deps.now,
     enqueueBackfill: async (id) => {
@@ -100,7 +121,7 @@ export function createApp(deps: AppDependencies): express.Express {
       const token = readCookie(req, SESSION_COOKIE)
       return token ? ((await principalForSession(deps.db, token, deps.now()))?.role ?? null) : null
     }
-    app.use('/app/settings', requireOwnerPage(deps.adminApiKey, sessionRole), settingsRoutes(deps.google))
+    app.use('/app/settings', requireOwnerPage(deps.adminApiKey, sessionRole, localSetup), settingsRoutes(deps.google))
   }
   if (deps.places) {
     const places = deps.places

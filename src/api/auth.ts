@@ -23,40 +23,68 @@ export function requireAdminKey(adminApiKey: string | undefined): RequestHandler
   }
 }
 
-// ---- issue 8: who may read the dashboard until accounts exist -------------------------------
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
-const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip']
+// ---- issue 8, hardened in issue 13: the open set-up window before the first owner ----------
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+const LOCAL_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip']
 
 /**
- * The dashboard is open to a browser on the same machine (an SSH tunnel, `npm run demo`) and to
- * callers with the admin API key. A request that came through a proxy carries forwarding headers
- * and is not trusted as local, even though the proxy itself connects from loopback.
+ * Whether a browser on this very machine sent the request. The address alone is not enough: a
+ * reverse proxy on the same host connects from loopback too, and a DNS-rebinding page reaches us
+ * from the victim's own browser on loopback under the attacker's name. So the Host must be one of
+ * ours, and, unless PLAUDIT_TRUST_PROXY names the proxy (then `req.ip` is the forwarded client),
+ * any forwarding header marks the request as relayed.
  */
-export function requireLocalOrAdminKey(adminApiKey: string | undefined, signedIn: (req: Request) => boolean | Promise<boolean> = () => false): RequestHandler {
-  const keyCheck = requireAdminKey(adminApiKey)
-  return async (req, res, next) => {
+export function isLocalRequest(req: Request): boolean {
+  const proxyTrusted = req.app.get('trust proxy') !== false
+  if (!proxyTrusted && PROXY_HEADERS.some((name) => req.get(name) !== undefined)) return false
+  const address = (proxyTrusted ? req.ip : req.socket.remoteAddress) ?? ''
+  return LOOPBACK_ADDRESSES.has(address) && LOCAL_HOSTNAMES.has((req.hostname ?? '').toLowerCase())
+}
+
+export type LocalSetupCheck = (req: Request) => Promise<boolean>
+
+/**
+ * Set-up mode (`npm run demo`, an SSH tunnel before `plaudit users add`): while no owner account
+ * exists, a request from this machine under a local Host name may read the loopback-open pages.
+ * From the first owner on, every such page needs a session or a key. Once an owner is seen it is
+ * remembered: the last owner cannot be removed.
+ */
+export function localSetupCheck(ownerExists: () => Promise<boolean>): LocalSetupCheck {
+  let ownerSeen = false
+  return async (req) => {
+    if (!isLocalRequest(req)) return false
+    if (!ownerSeen) ownerSeen = await ownerExists()
+    return !ownerSeen
+  }
+}
+
+/**
+ * The dashboard and its JSON: a signed-in person or a key (`signedIn`), or set-up mode on this
+ * machine (`localSetup`). Anything else is refused without saying what the page holds.
+ */
+export function requireSignedInOrLocalSetup(localSetup: LocalSetupCheck, signedIn: (req: Request) => Promise<boolean>): RequestHandler {
+  return async (req, _res, next) => {
     try {
       if (await signedIn(req)) return next()
+      if (await localSetup(req)) return next()
     } catch (error) {
       return next(error)
     }
-    const local = LOOPBACK.has(req.socket.remoteAddress ?? '') && PROXY_HEADERS.every((name) => req.get(name) === undefined)
-    if (local) return next()
-    if (!adminApiKey) return next(new HttpError(403, 'local_only', 'the dashboard is readable only from this machine until accounts exist; set PLAUDIT_ADMIN_API_KEY to read it with the key'))
-    keyCheck(req, res, next)
+    next(new HttpError(401, 'unauthorized', 'sign in, or send an API key (Authorization: Bearer <key>); without an owner account yet, open it on this machine at http://localhost'))
   }
 }
 
 /**
  * The owner's settings pages (connections): an owner signed in with a session; marketing never.
- * For servers set up before any account exists: HTTP Basic with any user name and the admin key
- * as password (a browser can send it; it cannot send a Bearer header); with no key at all, only
- * requests from this machine. A session's form posts must come from our own origin (the form
+ * Otherwise: HTTP Basic with any user name and the admin key as password (a browser can send it;
+ * it cannot send a Bearer header); with no key at all, set-up mode on this machine only. A session's form posts must come from our own origin (the form
  * cannot carry the CSRF header; SameSite=Lax and this Origin check stand in for it).
  */
 export function requireOwnerPage(
   adminApiKey: string | undefined,
-  sessionRole: (req: Request) => 'owner' | 'marketing' | null | Promise<'owner' | 'marketing' | null> = () => null,
+  sessionRole: (req: Request) => 'owner' | 'marketing' | null | Promise<'owner' | 'marketing' | null>,
+  localSetup: LocalSetupCheck,
 ): RequestHandler {
   const expected = adminApiKey ? digest(adminApiKey) : null
   return async (req, res, next) => {
@@ -75,9 +103,14 @@ export function requireOwnerPage(
       return next()
     }
     if (!expected) {
-      const ip = req.socket.remoteAddress ?? ''
-      if (ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1') return next()
-      res.status(403).type('text/plain').send('The settings page answers only on this machine until PLAUDIT_ADMIN_API_KEY is set.')
+      let local: boolean
+      try {
+        local = await localSetup(req)
+      } catch (error) {
+        return next(error)
+      }
+      if (local) return next()
+      res.status(403).type('text/plain').send('Sign in as an owner. Before the first owner account exists, the settings page answers only on this machine at http://localhost.')
       return
     }
     const header = req.get('authorization') ?? ''

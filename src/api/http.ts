@@ -52,8 +52,39 @@ export function handle(work: (req: Request, res: Response) => unknown | Promise<
   }
 }
 
+/**
+ * A request we cannot read (bad percent-encoding, a body in an encoding or charset we do not
+ * take, a body that is not what it says): the caller's mistake, so a 400 naming the part, and an
+ * info line rather than an error with a stack. `null` for every other error.
+ */
+function unreadableRequest(error: unknown): HttpError | null {
+  if (error instanceof URIError) {
+    // The router decodes path parameters; its message names the parameter's raw text.
+    return new HttpError(400, 'invalid_path', `path: malformed percent-encoding (${error.message})`)
+  }
+  const bodyError = error as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown }
+  if (typeof bodyError.type !== 'string' || typeof bodyError.status !== 'number' || typeof bodyError.message !== 'string') return null
+  switch (bodyError.type) {
+    case 'encoding.unsupported': // body-parser: `unsupported content encoding "foo"`
+      return new HttpError(400, 'invalid_body', `Content-Encoding: ${bodyError.message}; send identity, gzip, deflate or br`)
+    case 'charset.unsupported': // body-parser: `unsupported charset "LATIN-9"`
+      return new HttpError(400, 'invalid_body', `Content-Type: ${bodyError.message}; send utf-8`)
+    case 'entity.parse.failed':
+    case 'entity.too.large':
+      return new HttpError(bodyError.status, 'invalid_body', bodyError.message)
+    default:
+      // Other client-side body failures from body-parser/raw-body (aborted, wrong length): status as given.
+      return bodyError.expose === true && bodyError.status >= 400 && bodyError.status < 500 ? new HttpError(bodyError.status, 'invalid_body', bodyError.message) : null
+  }
+}
+
 export function errorHandler(logger: Logger) {
-  return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const unreadable = unreadableRequest(error)
+    if (unreadable) {
+      logger.info({ method: req.method, status: unreadable.status, error: unreadable.code, reason: unreadable.message }, 'unreadable request refused')
+      error = unreadable
+    }
     if (error instanceof HttpError) {
       res.status(error.status).json({ error: error.code, message: error.message, details: error.details })
       return
@@ -76,11 +107,6 @@ export function errorHandler(logger: Logger) {
     }
     if (error instanceof RuleViolationError) {
       res.status(422).json({ error: 'rule_violation', message: error.message })
-      return
-    }
-    const bodyError = error as { type?: string; status?: number; message?: string }
-    if (bodyError.type === 'entity.parse.failed' || bodyError.type === 'entity.too.large') {
-      res.status(bodyError.status ?? 400).json({ error: 'invalid_body', message: bodyError.message })
       return
     }
     // Busy (SQLite's write lock held past the busy timeout) or unreachable (PostgreSQL down, pool

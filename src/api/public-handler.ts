@@ -14,6 +14,9 @@ const FEED_PATH = /^\/api\/public\/v1\/collections\/([a-z0-9][a-z0-9-]{0,63})(?:
 const HTML_PATH = /^\/api\/public\/v1\/collections\/([a-z0-9][a-z0-9-]{0,63})\.html$/
 const EMBED_PATH = /^\/embed\/([a-z0-9][a-z0-9-]{0,63})$/
 const EMBED_HEADERS = { 'content-security-policy': EMBED_CSP, 'referrer-policy': 'no-referrer' }
+/** The .html fragment is markup to paste or fetch at build time; opened directly, it may run and load nothing. */
+export const FEED_HTML_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+const FEED_HTML_HEADERS = { 'content-security-policy': FEED_HTML_CSP }
 const THEME = /^[a-z0-9][a-z0-9-]{0,39}$/
 
 export interface ReadyAsset {
@@ -61,7 +64,7 @@ export function createPublicHandler(feeds: FeedCache, assets: Map<string, ReadyA
     const variant = `${embed ? 'embed' : 'html'} ${options.origin} ${options.layout} ${options.max} ${options.themes.join(',')}`
     const ready = feeds.rendering(slug, variant, (feed) => (embed ? renderEmbedPage(feed, options) : renderFeedHtml(feed, options)))
     if (!ready) return notFound(res, slug)
-    send(req, res, ready, embed ? EMBED_HEADERS : undefined)
+    send(req, res, ready, embed ? EMBED_HEADERS : FEED_HTML_HEADERS)
     return true
   }
 }

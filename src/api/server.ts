@@ -33,10 +33,20 @@ export interface ApiServerOptions {
   loginLimits?: LoginLimits
   google?: AppDependencies['google']
   places?: AppDependencies['places']
+  /** Issue 13: PLAUDIT_TRUST_PROXY (false: the socket address is the client). */
+  trustProxy?: AppDependencies['trustProxy']
+  /** Issue 13: a client that trickles its headers, or its whole request, is dropped after these. */
+  headersTimeoutMs?: number
+  requestTimeoutMs?: number
 }
+
+export const DEFAULT_HEADERS_TIMEOUT_MS = 20_000
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 
 export interface RunningApi {
   server: Server
+  /** The Express app behind the public handler (tests walk its routes). */
+  app: ReturnType<typeof createApp>
   url: string
   feeds: FeedCache
   /** Settles once this process listens for feeds rebuilt elsewhere. */
@@ -101,9 +111,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     queuePrefix: options.prefix,
     ...(options.google && { google: options.google }),
     ...(options.places && { places: options.places }),
+    trustProxy: options.trustProxy ?? false,
   })
   const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
-  const server = createServer((req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout)
+  // Node checks both limits every connectionsCheckingInterval (30 s by default), which would let a
+  // slow client hold its socket up to twice the limit; check often enough to cut it near the limit.
+  const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4)))
+  const server = createServer({ requestTimeout, headersTimeout, connectionsCheckingInterval }, (req, res) => {
     if (!handlePublicRead(req, res)) app(req, res)
   })
   server.keepAliveTimeout = 65_000
@@ -116,6 +132,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
   return {
     server,
+    app,
     url: `http://${host}:${address.port}`,
     feeds,
     subscribed,

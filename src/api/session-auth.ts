@@ -19,10 +19,18 @@ export interface AuthSettings {
   now: () => Date
 }
 
+/** A cookie's value; a value with broken percent-encoding is the caller's mistake (400), not ours. */
 export function readCookie(req: Request, name: string): string | null {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const at = part.indexOf('=')
-    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim())
+    if (at > 0 && part.slice(0, at).trim() === name) {
+      const raw = part.slice(at + 1).trim()
+      try {
+        return decodeURIComponent(raw)
+      } catch {
+        throw new HttpError(400, 'invalid_cookie', `cookie ${name}: malformed percent-encoding (got ${JSON.stringify(raw.slice(0, 80))})`)
+      }
+    }
   }
   return null
 }

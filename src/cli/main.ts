@@ -131,6 +131,9 @@ program
       host: runtime.config.host,
       ratingStructuredData: runtime.config.ratingStructuredData,
       secureCookies: runtime.config.secureCookies,
+      trustProxy: runtime.config.trustProxy,
+      headersTimeoutMs: runtime.config.headersTimeoutMs,
+      requestTimeoutMs: runtime.config.requestTimeoutMs,
       google: settingsDependencies(runtime, redis, queue),
       places: { apiKey: runtime.config.google.placesApiKey, apiRoot: runtime.config.google.apiRoot },
     })

@@ -1,4 +1,5 @@
 import { POLARITIES, type Polarity } from './review.ts'
+import { csvCell } from './csv.ts'
 
 /** Whole UTC days, both ends included: '2026-10-27' .. '2026-11-25'. */
 export interface DayRange {
@@ -182,17 +183,7 @@ export function assessSource(state: SourceState, now: Date): { status: HealthSta
   return { status: 'ok', advice: 'Nothing to do.' }
 }
 
-/**
- * A spreadsheet reads a cell that starts with = + - @ (or a tab or carriage return) as a formula,
- * so such text gets a leading apostrophe. Numbers are written as numbers.
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return ''
-  if (typeof value === 'number') return String(value)
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
-}
-
+/** A table as CSV, every cell by the one rule in csv.ts. */
 export function toCsv(header: string[], rows: Array<Array<string | number | null>>): string {
   return [header.map(csvCell).join(','), ...rows.map((row) => row.map(csvCell).join(','))].join('\r\n') + '\r\n'
 }

@@ -23,6 +23,7 @@ import {
   setTotpSecret,
   type ApiKeyRecord,
   type User,
+  countOwners,
 } from '../db/stores/accounts.ts'
 import { recordAudit } from '../db/stores/audit.ts'
 import { NotFoundError, RuleViolationError, TooManyAttemptsError, UnauthenticatedError } from './errors.ts'
@@ -86,6 +87,11 @@ export async function removeUser(db: Db, id: string, actor: string, now: Date): 
 }
 
 export { listUsers }
+
+/** Whether anyone can sign in as an owner yet: until then the set-up pages answer on this machine. */
+export async function ownerExists(db: Db): Promise<boolean> {
+  return (await countOwners(db)) > 0
+}
 
 /**
  * Sign-in attempts per account and per address. An attempt is paid for before the password is

@@ -134,7 +134,7 @@ describe('the curation workspace API', () => {
     expect((await call<{ message: string }>(mia, 'POST', '/api/v1/testimonials', { reviewId: id('w4'), start: 0, end: 10 })).body.message).toContain('hidden from public lists (spam)')
     // Ratings hide nothing: the one-star review is still listed.
     expect((await search('stars=1&hidden=exclude')).map((r) => r.id)).toEqual([id('w2')])
-    const listed = (await (await fetch(`${base}/api/v1/locations/clinic/reviews?limit=100`)).json()) as { reviews: Array<{ id: string }> }
+    const listed = (await call<{ reviews: Array<{ id: string }> }>(mia, 'GET', '/api/v1/locations/clinic/reviews?limit=100')).body
     expect(listed.reviews.map((r) => r.id)).not.toContain(id('w4'))
     expect(listed.reviews.map((r) => r.id)).toContain(id('w2'))
     const audit = (await call<{ entries: Array<{ action: string; actor: string; at: string; subject: string; after: unknown }> }>(owner, 'GET', '/api/v1/audit')).body.entries

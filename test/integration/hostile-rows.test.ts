@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import { usePipeline } from '../support/pipeline.ts'
+import { ADMIN_KEY, usePipeline } from '../support/pipeline.ts'
 import { uniquePrefix } from '../support/redis.ts'
 
 const SAMPLE = resolve(import.meta.dirname, '../../samples/clinic-reviews.csv')
@@ -30,7 +30,7 @@ describe('hostile reviews in the sample data', () => {
     const served = new Map<string, { text: string; author: string | null; rating: number }>()
     let cursor: string | null = null
     do {
-      const response = await fetch(`${suite.pipeline.api.url}/api/v1/locations/clinic/reviews?limit=100${cursor ? `&cursor=${cursor}` : ''}`)
+      const response = await fetch(`${suite.pipeline.api.url}/api/v1/locations/clinic/reviews?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })
       expect(response.headers.get('content-type')).toContain('application/json')
       const page = (await response.json()) as { reviews: Array<{ externalId: string; text: string; author: string | null; rating: number }>; nextCursor: string | null }
       for (const review of page.reviews) served.set(review.externalId, review)

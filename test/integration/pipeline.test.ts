@@ -31,7 +31,7 @@ describe('from a CSV file to a testimonial on the public feed', () => {
     const mentionCount = (await suite.temp.db.get<{ n: number }>(sql`select count(distinct review_id) as n from mentions`))!
     expect(mentionCount.n).toBe(230)
 
-    const listed = await fetch(`${suite.pipeline.api.url}/api/v1/locations/clinic/reviews?theme=never-rushed&polarity=positive&limit=100`)
+    const listed = await fetch(`${suite.pipeline.api.url}/api/v1/locations/clinic/reviews?theme=never-rushed&polarity=positive&limit=100`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })
     const page = (await listed.json()) as { reviews: Array<{ id: string; text: string; themes: Record<string, string> }> }
     expect(page.reviews).toHaveLength(100)
     expect(page.reviews.every((r) => r.themes['never-rushed'] === 'positive')).toBe(true)

@@ -44,3 +44,22 @@ describe('the sync-location contract', () => {
     expect(() => parseJobData('sync-location', { full: true })).toThrow('locationId')
   })
 })
+
+describe('proxy and slow-client settings (issue 13)', () => {
+  it('trusts no proxy unless told, and never every proxy', () => {
+    expect(parseConfig({}).trustProxy).toBe(false)
+    expect(parseConfig({ PLAUDIT_TRUST_PROXY: 'off' }).trustProxy).toBe(false)
+    expect(parseConfig({ PLAUDIT_TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback')
+    expect(parseConfig({ PLAUDIT_TRUST_PROXY: '1' }).trustProxy).toBe(1)
+    expect(parseConfig({ PLAUDIT_TRUST_PROXY: '10.0.0.0/8, 192.168.1.2' }).trustProxy).toBe('10.0.0.0/8, 192.168.1.2')
+    expect(() => parseConfig({ PLAUDIT_TRUST_PROXY: 'true' })).toThrow('PLAUDIT_TRUST_PROXY')
+    expect(() => parseConfig({ PLAUDIT_TRUST_PROXY: '0' })).toThrow('PLAUDIT_TRUST_PROXY')
+  })
+
+  it('drops a slow request within 30 s by default; the limits are configurable and checked', () => {
+    expect(parseConfig({})).toMatchObject({ headersTimeoutMs: 20_000, requestTimeoutMs: 30_000 })
+    expect(parseConfig({ PLAUDIT_HEADERS_TIMEOUT_MS: '5000', PLAUDIT_REQUEST_TIMEOUT_MS: '10000' })).toMatchObject({ headersTimeoutMs: 5000, requestTimeoutMs: 10_000 })
+    expect(() => parseConfig({ PLAUDIT_HEADERS_TIMEOUT_MS: '40000' })).toThrow('must not exceed PLAUDIT_REQUEST_TIMEOUT_MS')
+    expect(() => parseConfig({ PLAUDIT_REQUEST_TIMEOUT_MS: 'soon' })).toThrow('PLAUDIT_REQUEST_TIMEOUT_MS')
+  })
+})

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { addMonths, assessSource, biggestChanges, csvCell, median, monthsBetween, resolvePeriods, splitByMonths, toCsv } from '../../src/domain/dashboard.ts'
+import { csvCell } from '../../src/domain/csv.ts'
+import { addMonths, assessSource, biggestChanges, median, monthsBetween, resolvePeriods, splitByMonths, toCsv } from '../../src/domain/dashboard.ts'
 
 const NOW = new Date('2026-11-20T12:00:00Z')
 

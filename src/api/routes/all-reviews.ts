@@ -13,6 +13,13 @@ export const ALL_REVIEWS_PAGE_SIZE = 20
 /** Our own page: no script at all, our stylesheet inline. */
 const ALL_REVIEWS_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 
+/**
+ * Shared caches keep the page at most a minute in all (30 s fresh + 30 s stale while asking
+ * again): a review hidden for privacy leaves every cache within a minute. No stale-if-error: an
+ * outage must not keep serving a review that was hidden.
+ */
+export const ALL_REVIEWS_CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=30'
+
 const cursorSchema = z.object({ createdAt: z.string().max(40), rating: z.number().int().min(1).max(5), id: z.string().max(64) })
 
 export interface AllReviewsOptions {
@@ -97,7 +104,7 @@ export function allReviewsPage(options: AllReviewsOptions): RequestHandler {
     const first = query.cursor ? `<a href="${href({ theme: query.theme, sort: query.sort === 'newest' ? undefined : query.sort })}">← First page</a>` : ''
     res
       .status(200)
-      .set({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': ALL_REVIEWS_CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'public, max-age=60, stale-while-revalidate=600' })
+      .set({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': ALL_REVIEWS_CSP, 'x-content-type-options': 'nosniff', 'cache-control': ALL_REVIEWS_CACHE_CONTROL })
       .send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>All reviews of ${escapeHtml(location.name)}</title>${structuredData}

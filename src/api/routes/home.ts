@@ -28,7 +28,7 @@ export function homePage(db: Db, locationIds: () => Promise<string[]>): RequestH
       })
       .join('\n')
     const locations = (await locationIds())
-      .map((id) => `<li><a href="/reviews/${encodeURIComponent(id)}">all reviews of ${escapeHtml(id)}</a> (public page) · <a href="/api/v1/locations/${encodeURIComponent(id)}/reviews?limit=20">API</a> (filters: theme, polarity, rating, q, sort, cursor)</li>`)
+      .map((id) => `<li><a href="/reviews/${encodeURIComponent(id)}">all reviews of ${escapeHtml(id)}</a> (public page) · <a href="/api/v1/locations/${encodeURIComponent(id)}/reviews?limit=20">API</a> (signed in or with a key; filters: theme, polarity, rating, q, sort, cursor)</li>`)
       .join('')
     res
       .status(200)

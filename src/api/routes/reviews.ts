@@ -1,4 +1,4 @@
-import { Router } from 'express'
+import { Router, type RequestHandler } from 'express'
 import { z } from 'zod'
 import { POLARITIES } from '../../domain/review.ts'
 import type { Db } from '../../db/database.ts'
@@ -21,7 +21,8 @@ export function encodeCursor(cursor: ReviewCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url')
 }
 
-export function reviewRoutes(db: Db, themeIds: string[]): Router {
+/** The full review list with reviewer names, external ids and links: behind `requireRead`. */
+export function reviewRoutes(db: Db, themeIds: string[], requireRead: RequestHandler): Router {
   const querySchema = z.strictObject({
     theme: z.enum(themeIds as [string, ...string[]]).optional(),
     polarity: z.enum(POLARITIES).optional(),
@@ -35,6 +36,7 @@ export function reviewRoutes(db: Db, themeIds: string[]): Router {
   const router = Router()
   router.get(
     '/locations/:locationId/reviews',
+    requireRead,
     handle(async (req) => {
       const query = parseOr400(querySchema, req.query as Record<string, unknown>)
       const locationId = req.params.locationId as string

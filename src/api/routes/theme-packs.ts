@@ -12,6 +12,8 @@ const packIdSchema = z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0
 
 export interface ThemePackDependencies {
   db: Db
+  /** Packs hold the practice's labelled examples (review text): people and keys only. */
+  requireRead: RequestHandler
   requireWrite: RequestHandler
   now: () => Date
   /** Queues the re-tagging job of a backfill (once per backfill id). */
@@ -23,8 +25,8 @@ export interface ThemePackDependencies {
 /** Until accounts exist every write is made by the holder of the admin key. */
 const ACTOR = 'admin-api-key'
 
-/** Theme packs as data: read by anyone with the API, changed with the admin key. */
-export function themePackRoutes({ db, requireWrite, now, enqueueBackfill, backfillProgress }: ThemePackDependencies): Router {
+/** Theme packs as data: read by signed-in people and keys, changed with the admin key. */
+export function themePackRoutes({ db, requireRead, requireWrite, now, enqueueBackfill, backfillProgress }: ThemePackDependencies): Router {
   const router = Router()
   // Once per process; concurrent first requests share the one seeding, and a failed one is retried.
   let seeded: Promise<void> | null = null
@@ -43,12 +45,12 @@ export function themePackRoutes({ db, requireWrite, now, enqueueBackfill, backfi
     return backfill
   }
 
-  router.get('/theme-packs', handle(async () => {
+  router.get('/theme-packs', requireRead, handle(async () => {
     await ready()
     return { packs: await packSummaries(db) }
   }))
 
-  router.get('/theme-packs/:id', handle(async (req) => {
+  router.get('/theme-packs/:id', requireRead, handle(async (req) => {
     await ready()
     const { id } = parseOr400(packIdSchema, req.params)
     return { pack: await getPack(db, id) }
@@ -74,7 +76,7 @@ export function themePackRoutes({ db, requireWrite, now, enqueueBackfill, backfi
     return { model: await retrainPack(db, id, now()) }
   }))
 
-  router.get('/theme-packs/:id/backfill', handle(async (req) => {
+  router.get('/theme-packs/:id/backfill', requireRead, handle(async (req) => {
     await ready()
     const { id } = parseOr400(packIdSchema, req.params)
     await getPack(db, id)

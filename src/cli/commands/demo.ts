@@ -91,6 +91,9 @@ export async function runDemo(): Promise<void> {
     port: config.port,
     host: config.host,
     ratingStructuredData: config.ratingStructuredData,
+    trustProxy: config.trustProxy,
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
     ...(demoGoogle && { google: demoGoogle.settings(redis, queue) }),
   })
   say(`\nPlaudit is running: ${api.url}  (Ctrl+C to stop)`)

@@ -64,6 +64,11 @@ export async function listUsers(db: SqlRunner): Promise<User[]> {
   return (await db.all<UserRow>(sql`select ${userColumns} from users order by users.email`)).map(toUser)
 }
 
+export async function countOwners(db: SqlRunner): Promise<number> {
+  const row = await db.get<{ n: number }>(sql`select count(*) as n from users where role = ${'owner'}`)
+  return Number(row?.n ?? 0)
+}
+
 /**
  * The owners' ids, locked until the transaction ends (PostgreSQL; SQLite's transaction already holds
  * the one write lock): two removals in two processes then take turns, and the second one counts the
