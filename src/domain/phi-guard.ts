@@ -69,7 +69,12 @@ const HEALTH_WORDS = new Set([
   'wrist', 'wrists', 'elbow', 'elbows', 'jaw', 'pelvis', 'pelvic', 'lumbar', 'cervical', 'thoracic', 'vertebra',
   'vertebrae', 'sacrum', 'sacroiliac', 'tailbone', 'ribs', 'hamstring', 'glutes', 'sciatic',
   'adjustment', 'adjustments', 'adjusted', 'adjusting', 'xray', 'xrays', 'mri', 'icing', 'decompression',
-  'manipulation', 'traction', 'acupuncture', 'rehab',
+  'manipulation', 'traction', 'acupuncture', 'needles', 'needling', 'rehab',
+  // symptoms and outcomes a reply might wish on the reviewer
+  'tightness', 'tension', 'stiff', 'numb', 'swelling', 'mobility', 'flexibility', 'recover', 'recovering', 'recovered',
+  'recovery', 'sleep', 'sleeping', 'insomnia',
+  // care that names a life event: prenatal care, a personal-injury case
+  'baby', 'prenatal', 'postpartum', 'accident', 'accidents',
 ])
 
 /** Body parts that are also everyday words ("get back to", "on hand"): a health detail only in context. */
@@ -85,7 +90,10 @@ const PATIENT_BEFORE = new Set(['our', 'a', 'as', 'new', 'returning', 'fellow', 
 const CARE_VERBS_WITH_YOU = new Set([
   'see', 'seeing', 'saw', 'seen', 'treat', 'treating', 'treated', 'adjust', 'adjusting', 'examine', 'examined',
   'examining', 'gave', 'give', 'prescribed', 'helping', 'helped', 'heal', 'healing', 'welcoming', 'having', 'had',
+  'reschedule', 'rescheduled', 'book', 'booked', 'fit',
 ])
+/** "your mobility has really improved": an outcome said of the reviewer's body or condition. */
+const OUTCOME_WORDS = new Set(['improving', 'improved', 'improve', 'easing', 'eased', 'healing', 'healed', 'better', 'gone', 'recovering', 'hurting', 'hurt', 'hurts'])
 const RECOVERY_WORDS = new Set(['better', 'well', 'recovery', 'recovering', 'improving', 'improved', 'healing', 'healed'])
 const FEEL_WORDS = new Set(['feel', 'feels', 'feeling', 'felt', 'get', 'getting', 'speedy', 'continued', 'full'])
 const VISIT_VERBS = new Set(['visiting', 'visited', 'coming', 'came', 'come'])
@@ -162,10 +170,12 @@ function secondPersonCare(words: Token[]): PhiReason[] {
   const found: PhiReason[] = []
   for (let i = 0; i < words.length; i++) {
     if (words[i]!.norm !== 'your') continue
-    // "your next adjustment", "your lower back": the care word may sit up to three words on.
-    for (let j = i + 1; j <= i + 3 && isWord(words[j]); j++) {
+    // "your next adjustment", "your lower back": the care word may sit up to three words on;
+    // "your mobility has really improved": an outcome up to four.
+    for (let j = i + 1; j <= i + 4 && isWord(words[j]); j++) {
       const w = words[j]!
-      if (CARE_NOUNS.has(w.norm) || HEALTH_WORDS.has(w.norm) || AMBIGUOUS_BODY_PARTS.has(w.norm)) {
+      const careWord = j <= i + 3 && (CARE_NOUNS.has(w.norm) || HEALTH_WORDS.has(w.norm) || AMBIGUOUS_BODY_PARTS.has(w.norm))
+      if (careWord || (j >= i + 2 && OUTCOME_WORDS.has(w.norm))) {
         found.push({ code: 'second-person-care', message: `"your … ${w.norm}" confirms the reviewer received care`, span: [words[i]!.start, w.end] })
         break
       }
@@ -256,6 +266,16 @@ function isNumberLike(t: Token | undefined): boolean {
   return isWord(t) && (t.kind === NUMBER || NUMBER_WORDS.has(t.norm) || t.norm === 'a' || t.norm === 'few' || t.norm === 'couple')
 }
 
+const RANGE_WORDS = new Set(['to', 'through', 'thru', 'and', 'until', 'till'])
+const HOURS_WORDS = new Set(['open', 'opened', 'closed', 'every', 'hours', 'weekdays', 'from'])
+
+/** "open Monday to Saturday": the practice's days, not the day of someone's visit. */
+function isOpeningHours(words: Token[], i: number): boolean {
+  const at = (k: number): string => (isWord(words[k]) ? words[k]!.norm : '')
+  const weekdayAt = (k: number): boolean => WEEKDAYS.has(at(k))
+  return HOURS_WORDS.has(at(i - 1)) || (RANGE_WORDS.has(at(i + 1)) && weekdayAt(i + 2)) || (RANGE_WORDS.has(at(i - 1)) && weekdayAt(i - 2))
+}
+
 function datesAndTimes(reply: string, words: Token[]): PhiReason[] {
   const found: PhiReason[] = []
   const at = (k: number): string => (isWord(words[k]) ? words[k]!.norm : '')
@@ -263,7 +283,7 @@ function datesAndTimes(reply: string, words: Token[]): PhiReason[] {
     const w = words[i]!
     if (!isWord(w)) continue
     const nearNumber = words[i + 1]?.kind === NUMBER || words[i - 1]?.kind === NUMBER
-    if (WEEKDAYS.has(w.norm) && w.norm.length > 3 || MONTHS.has(w.norm) && (w.norm.length > 3 || nearNumber) || AMBIGUOUS_MONTHS.has(w.norm) && nearNumber) {
+    if (WEEKDAYS.has(w.norm) && w.norm.length > 3 && !isOpeningHours(words, i) || MONTHS.has(w.norm) && (w.norm.length > 3 || nearNumber) || AMBIGUOUS_MONTHS.has(w.norm) && nearNumber) {
       found.push(reason('date-or-time', w, w, reply, 'is a date'))
     } else if (RELATIVE_DAY_WORDS.has(w.norm)) {
       found.push(reason('date-or-time', w, w, reply, 'dates a visit'))
