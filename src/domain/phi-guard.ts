@@ -111,6 +111,7 @@ const AMBIGUOUS_MONTHS = new Set(['may', 'march', 'august'])
 const DAY_PARTS = new Set(['morning', 'afternoon', 'evening', 'night', 'week', 'weekend', 'month', 'year', 'time', 'visit', 'appointment', 'session'])
 const RELATIVE_DAY_WORDS = new Set(['yesterday', 'tonight', 'tomorrow', 'ago'])
 const TIME_UNITS = new Set(['day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'hour', 'hours'])
+const DURATION_BEFORE = new Set(['past', 'last', 'for', 'after', 'over', 'within', 'those', 'these', 'first', 'few'])
 const TIME_REGEXES = [
   /\b\d{1,2}\/\d{1,2}(?:\/\d{2,4})?\b/g, // 3/12, 3/12/2026
   /\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)/gi, // 10am, 9:30 pm
@@ -211,6 +212,9 @@ function careRelationship(words: Token[]): PhiReason[] {
     if (VISIT_VERBS.has(w.norm) && (at(i + 1) === 'in' || at(i + 1) === 'us' || at(i - 1) === 'you' || at(i - 1) === 'for')) {
       found.push(reason('care-relationship', w, w, null, `"${w.norm}" confirms the reviewer visited the practice`))
     }
+    if (w.norm === 'with' && at(i + 1) === 'us' && (at(i - 1) === 'time' || at(i - 1) === 'been' || at(i - 1) === 'stay')) {
+      found.push(reason('care-relationship', words[i - 1]!, words[i + 1]!, null, `"${at(i - 1)} with us" confirms the reviewer was seen by the practice`))
+    }
     if (w.norm === 'welcome' && at(i + 1) === 'back') {
       found.push(reason('care-relationship', w, words[i + 1]!, null, '"welcome back" confirms the reviewer visited before'))
     }
@@ -289,9 +293,10 @@ function datesAndTimes(reply: string, words: Token[]): PhiReason[] {
       found.push(reason('date-or-time', w, w, reply, 'dates a visit'))
     } else if ((w.norm === 'this' || w.norm === 'last' || w.norm === 'next' || w.norm === 'earlier') && DAY_PARTS.has(at(i + 1))) {
       found.push(reason('date-or-time', w, words[i + 1]!, reply, 'dates a visit'))
-    } else if (TIME_UNITS.has(w.norm) && isNumberLike(words[i - 1]) && !(at(i - 1) === 'a' && at(i - 2) !== 'for')) {
-      // "six months", "3 weeks", "for a week": how long care lasted; "a day" alone is idiom.
-      found.push(reason('date-or-time', words[i - 1]!, w, reply, 'tells how long the reviewer was seen'))
+    } else if (TIME_UNITS.has(w.norm) && isNumberLike(words[i - 1]) && (DURATION_BEFORE.has(at(i - 2)) || at(i + 1) === 'ago')) {
+      // "over the past six months", "for 3 weeks", "two weeks ago": when or how long the reviewer
+      // was seen; "20 years of experience" is about the practice and passes.
+      found.push(reason('date-or-time', words[i - 1]!, w, reply, 'tells when or how long the reviewer was seen'))
     }
   }
   for (const re of TIME_REGEXES) {

@@ -108,6 +108,18 @@ describe('the PHI guard on the hard cases', () => {
     expect(checkReply('We may reply by phone, and we march on.', plainReview).safe).toBe(true)
   })
 
+  it('blocks how long the reviewer was seen, but not how long the practice has practised', () => {
+    expect(checkReply('It was great working with you over the past six months.', plainReview).reasons.map((r) => r.code)).toContain('date-or-time')
+    expect(checkReply('We are glad you enjoyed your time with us.', plainReview).reasons.map((r) => r.code)).toContain('care-relationship')
+    expect(checkReply('Our doctors have 20 years of experience.', plainReview).safe).toBe(true)
+  })
+
+  it('lets "our patients" in general through but blocks calling the reviewer a patient', () => {
+    expect(checkReply('We want every one of our patients to feel heard.', plainReview).safe).toBe(true)
+    expect(checkReply('Thank you for being our patient.', plainReview).safe).toBe(false)
+    expect(checkReply('Thanks for being patient with us.', plainReview).safe).toBe(true)
+  })
+
   it('tells a body part from the everyday word: "your back" is blocked, "we will get back to you" is not', () => {
     expect(checkReply('We hope your back is fine.', plainReview).safe).toBe(false)
     expect(checkReply('Congrats on the lower back news.', plainReview).reasons.map((r) => r.code)).toContain('health-detail')
