@@ -7,7 +7,8 @@ import { RuleViolationError } from './errors.ts'
 // public-looking name may resolve to 127.0.0.1 or the LAN. Checking once when the webhook is saved
 // is not enough, since the name's records can change before a delivery (DNS rebinding), so
 // deliveries connect through guardedLookup: the address the socket connects to is the one that
-// was checked, at every request and every redirect hop.
+// was checked. Node skips `lookup` for an IP literal, so a delivery also runs checkWebhookUrl on
+// every URL it requests, the Location of each redirect included.
 
 function lookupAll(hostname: string): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
