@@ -49,7 +49,7 @@ describe('public embeds: compressed bytes, server-rendered HTML, iframe page, fr
     await setAggregate(temp.db, 'clinic', { source: 'google-business-profile', rating: 4.8, count: 97, url: 'https://maps.google.com/?cid=9', checkedAt: new Date('2026-11-18T00:00:00Z') })
     for (const [id, text] of Object.entries(TEXTS)) {
       const end = id === 'a' ? 'I never felt rushed here.'.length : text.length
-      ids[id] = (await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', id), start: 0, end, publish: true }, 'test', NOW)).id
+      ids[id] = (await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('clinic', 'import', id), start: 0, end, publish: true }, 'test', NOW)).id
     }
     await replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [ids.a!, ids.b!, ids.c!] }, 'test', NOW)
     pipeline.api.feeds.put((await publishFeed(temp.db, 'home', NOW))!)
