@@ -35,7 +35,7 @@ describe('an excerpt', () => {
 
 describe('the name under a testimonial', () => {
   const now = new Date('2026-11-20T00:00:00Z')
-  const authorization = { signedBy: 'Myra Kowalski', signedAt: new Date('2026-01-01'), expiresAt: null, revokedAt: null }
+  const authorization = { signedBy: 'Myra Kowalski', signedName: 'Myra Kowalski', signedAt: new Date('2026-01-01'), expiresAt: null, revokedAt: null }
 
   it('is "Verified patient" without a signed authorization', () => {
     expect(attributionFor('Myra Kowalski', null, now)).toBe(VERIFIED_PATIENT)
