@@ -41,6 +41,8 @@ export function parseImportRow(record: Record<string, unknown>): RowResult {
       // Shown escaped: the raw value would itself be mangled wherever the report is stored.
       return fail(field, JSON.stringify(value).slice(1, -1).slice(0, 80), `${field} contains a lone surrogate (\\u${value.codePointAt(value.search(LONE_SURROGATE))!.toString(16)}), which is not a character`)
     }
+    // PostgreSQL cannot store U+0000 in text: refused on every engine, so a file imports the same everywhere.
+    if (value !== null && value.includes('\u0000')) return fail(field, JSON.stringify(value).slice(1, -1).slice(0, 80), `${field} contains a NUL character (\\u0000)`)
   }
 
   const id = asString(record.id)?.trim() ?? ''

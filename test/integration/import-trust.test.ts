@@ -173,15 +173,16 @@ describe('hostile rows in import files (issue 13, point 15)', () => {
     expect(await new ReviewStore(h.temp.db).get(reviewIdFor('clinic', 'import', 'd1'))).toMatchObject({ author: 'First Writer', rating: 5, revision: 1 })
   })
 
-  it('rejects a lone surrogate in a JSON Lines file, naming the field, and imports the good rows', async () => {
+  it('rejects a lone surrogate (or a NUL, which PostgreSQL cannot store) in a JSON Lines file, naming the field, and imports the good rows', async () => {
     const file = join(h.temp.dir, 'lone.jsonl')
     const row = (id: string, author: string, text: string) => `{"id":"${id}","source":"import","author":"${author}","rating":5,"text":"${text}","created_at":"2025-01-01","url":""}`
-    writeFileSync(file, [row('s1', 'Ann Lee', 'Kind staff \\ud83d\\ude42'), row('s2', 'Ann \\ud800 Lee', 'Fine.'), row('s3', 'Bo Li', 'Good \\udc00 care')].join('\n') + '\n')
+    writeFileSync(file, [row('s1', 'Ann Lee', 'Kind staff \\ud83d\\ude42'), row('s2', 'Ann \\ud800 Lee', 'Fine.'), row('s3', 'Bo Li', 'Good \\udc00 care'), row('s4', 'Cy Ng', 'Nul \\u0000 here')].join('\n') + '\n')
     const result = await h.pipeline.importAndAnalyze(file, 'clinic')
-    expect(result).toMatchObject({ rowsInserted: 1, rowsRejected: 2 })
+    expect(result).toMatchObject({ rowsInserted: 1, rowsRejected: 3 })
     expect(result.rejections.map((r) => [r.line, r.field])).toEqual([
       [2, 'author'],
       [3, 'text'],
+      [4, 'text'],
     ])
     expect(result.rejections[0]!.message).toContain('lone surrogate')
     expect((await new ReviewStore(h.temp.db).get(reviewIdFor('clinic', 'import', 's1')))!.text).toBe('Kind staff 🙂')

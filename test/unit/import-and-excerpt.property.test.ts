@@ -46,7 +46,10 @@ describe('the import row parser, for any input', () => {
           expect(typeof result.review.externalId).toBe('string')
           expect(Number.isInteger(result.review.rating)).toBe(true)
           // Nothing that is not a character reaches the database.
-          for (const value of [result.review.externalId, result.review.author ?? '', result.review.text, result.review.url ?? '']) expect(LONE_SURROGATE.test(value)).toBe(false)
+          for (const value of [result.review.externalId, result.review.author ?? '', result.review.text, result.review.url ?? '']) {
+            expect(LONE_SURROGATE.test(value)).toBe(false)
+            expect(value.includes('\u0000')).toBe(false)
+          }
         } else {
           expect([...IMPORT_COLUMNS, 'row']).toContain(result.problem.field)
           expect(result.problem.message).toMatch(new RegExp(`^${result.problem.field}`))
@@ -68,9 +71,9 @@ describe('the import row parser, for any input', () => {
     )
   })
 
-  it('refuses a field holding a lone surrogate, naming that field', () => {
+  it('refuses a field holding a lone surrogate or a NUL (which PostgreSQL cannot store), naming that field', () => {
     fc.assert(
-      fc.property(validRecord, fc.constantFrom('id', 'author', 'text'), fc.integer({ min: 0xd800, max: 0xdfff }), (input, field, code) => {
+      fc.property(validRecord, fc.constantFrom('id', 'author', 'text'), fc.oneof(fc.integer({ min: 0xd800, max: 0xdfff }), fc.constant(0)), (input, field, code) => {
         const result = parseImportRow({ ...input, [field]: `${input[field as keyof typeof input]}x${String.fromCharCode(code)}` })
         expect(result.ok).toBe(false)
         if (!result.ok) expect(result.problem.field).toBe(field)
