@@ -33,7 +33,8 @@ export const reviews = sqliteTable(
     replyTime: text('reply_time'),
   },
   (t) => [
-    uniqueIndex('reviews_source_external').on(t.source, t.externalId),
+    // A review belongs to one location: the same external id in two locations is two reviews (issue 13).
+    uniqueIndex('reviews_location_source_external').on(t.locationId, t.source, t.externalId),
     index('reviews_location_created').on(t.locationId, t.createdAt, t.id),
     index('reviews_location_rating').on(t.locationId, t.rating, t.createdAt, t.id),
     // issue 8 (dashboard): reviews still waiting for a reply, oldest first.
@@ -300,6 +301,8 @@ export const patientAuthorizations = sqliteTable(
     id: text('id').primaryKey(),
     testimonialId: text('testimonial_id').notNull().references(() => testimonials.id),
     signedBy: text('signed_by').notNull(),
+    // The reviewer name the patient signed for; shown only while the review's author still matches it (issue 13).
+    signedName: text('signed_name'),
     signedAt: text('signed_at').notNull(),
     scope: text('scope').notNull(),
     reference: text('reference').notNull(),

@@ -1,6 +1,8 @@
 /** A patient-signed permission to show their name (HIPAA). Without one the name is never shown. */
 export interface PatientAuthorization {
   signedBy: string
+  /** The reviewer name the patient signed for (null: none); shown only while the review's author is still that name. */
+  signedName: string | null
   signedAt: Date
   expiresAt: Date | null
   revokedAt: Date | null
@@ -27,7 +29,18 @@ export function isAuthorizationValid(authorization: PatientAuthorization | null,
   return authorization.signedAt <= now
 }
 
-/** The name shown under a testimonial on the practice's own site. */
+/** Whether two spellings name the same reviewer: case, spacing and Unicode composition aside. */
+export function sameReviewerName(a: string | null, b: string | null): boolean {
+  const normal = (name: string | null) => (name ?? '').normalize('NFC').trim().split(/\s+/).filter(Boolean).join(' ').toLocaleLowerCase()
+  return normal(a) !== '' && normal(a) === normal(b)
+}
+
+/**
+ * The name shown under a testimonial on the practice's own site. The authorization belongs to the
+ * testimonial and names who it was signed for: if the review's author is no longer that name (a
+ * source or a file changed it), the name is withdrawn until someone authorizes again.
+ */
 export function attributionFor(author: string | null, authorization: PatientAuthorization | null, now: Date): string {
-  return isAuthorizationValid(authorization, now) ? shortName(author) : VERIFIED_PATIENT
+  if (!authorization || !isAuthorizationValid(authorization, now) || !sameReviewerName(authorization.signedName, author)) return VERIFIED_PATIENT
+  return shortName(authorization.signedName)
 }

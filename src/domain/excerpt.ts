@@ -11,21 +11,37 @@ export class NotVerbatimError extends Error {
 
 const MIN_EXCERPT_LENGTH = 3
 
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' })
+
+/**
+ * Widens [start, end) to whole grapheme clusters (what a reader sees as one character): a cut inside
+ * an emoji sequence (👩‍⚕️, 👍🏽, a flag) or between a letter and its accent takes the whole of it.
+ */
+export function snapToGraphemes(text: string, start: number, end: number): { start: number; end: number } {
+  let snappedStart = start
+  let snappedEnd = end
+  for (const { index, segment } of graphemes.segment(text)) {
+    const after = index + segment.length
+    if (index <= start && start < after) snappedStart = index
+    if (index < end && end < after) snappedEnd = after
+    if (index >= end) break
+  }
+  return { start: snappedStart, end: snappedEnd }
+}
+
 /**
  * Cuts an excerpt from the review text by offsets, so nobody can retype a patient's words.
- * Refuses empty or out-of-range cuts and cuts that split a surrogate pair (half an emoji).
+ * Refuses empty or out-of-range cuts; a cut through a character takes the whole character.
  */
 export function cutExcerpt(reviewText: string, start: number, end: number): Excerpt {
   if (!Number.isInteger(start) || !Number.isInteger(end)) throw new NotVerbatimError(`offsets must be whole numbers, got ${start}..${end}`)
   if (start < 0 || end > reviewText.length || start >= end) {
     throw new NotVerbatimError(`offsets ${start}..${end} are outside the review text (length ${reviewText.length})`)
   }
-  const text = reviewText.slice(start, end)
+  const snapped = snapToGraphemes(reviewText, start, end)
+  const text = reviewText.slice(snapped.start, snapped.end)
   if (text.trim().length < MIN_EXCERPT_LENGTH) throw new NotVerbatimError(`excerpt must hold at least ${MIN_EXCERPT_LENGTH} visible characters`)
-  if (isLowSurrogate(reviewText.charCodeAt(start)) || isHighSurrogate(reviewText.charCodeAt(end - 1))) {
-    throw new NotVerbatimError(`offsets ${start}..${end} split a character in two`)
-  }
-  return { start, end, text }
+  return { start: snapped.start, end: snapped.end, text }
 }
 
 /** True when the excerpt still stands, letter for letter, at its place in the review's current text. */
@@ -40,11 +56,4 @@ export function displayExcerpt(excerpt: Excerpt, reviewText: string): string {
   const cutBefore = reviewText.slice(0, excerpt.start).trim() !== '' && !/^(…|\.\.\.)/.test(body)
   const cutAfter = reviewText.slice(excerpt.end).trim() !== '' && !/(…|\.\.\.)$/.test(body)
   return `${cutBefore ? '… ' : ''}${body}${cutAfter ? ' …' : ''}`
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff
-}
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff
 }

@@ -1,5 +1,3 @@
-import { isStillVerbatim, type Excerpt } from './excerpt.ts'
-
 /**
  * Decisions of a Google Business Profile sync, free of I/O and of the clock: the caller passes
  * times and randomness in, so every rule here is tested with plain values.
@@ -50,43 +48,6 @@ export function incrementalCut(updateTimes: Date[], lastSyncAt: Date | null): { 
 /** A full sync saw every review Google has: the stored ones it did not see were removed on Google. */
 export function removedInFullSync(storedExternalIds: Iterable<string>, seenExternalIds: ReadonlySet<string>): string[] {
   return [...storedExternalIds].filter((id) => !seenExternalIds.has(id))
-}
-
-export type WithdrawalReason = 'excerpt-no-longer-verbatim' | 'rating-lowered' | 'review-removed'
-
-export interface QuotedTestimonial {
-  id: string
-  reviewId: string
-  excerpt: Excerpt
-}
-
-export interface ReviewChange {
-  reviewId: string
-  before: { rating: number; text: string }
-  /** null when the review is gone from Google. */
-  after: { rating: number; text: string } | null
-}
-
-/**
- * Which testimonials can no longer stand: the review was removed, its rating went down, or the
- * quoted words are no longer at their place in the review's current text.
- */
-export function testimonialsToWithdraw(changes: ReviewChange[], quoted: QuotedTestimonial[]): Array<{ testimonialId: string; reviewId: string; reason: WithdrawalReason }> {
-  const byReview = new Map(changes.map((c) => [c.reviewId, c]))
-  const out: Array<{ testimonialId: string; reviewId: string; reason: WithdrawalReason }> = []
-  for (const t of quoted) {
-    const change = byReview.get(t.reviewId)
-    if (!change) continue
-    const reason: WithdrawalReason | null = !change.after
-      ? 'review-removed'
-      : change.after.rating < change.before.rating
-        ? 'rating-lowered'
-        : !isStillVerbatim(t.excerpt, change.after.text)
-          ? 'excerpt-no-longer-verbatim'
-          : null
-    if (reason) out.push({ testimonialId: t.id, reviewId: t.reviewId, reason })
-  }
-  return out
 }
 
 export interface BackoffPolicy {

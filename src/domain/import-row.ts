@@ -22,6 +22,9 @@ function asString(value: unknown): string | null {
   return null
 }
 
+/** Half of a UTF-16 surrogate pair with no other half: not a character, and no byte encoding keeps it. */
+const LONE_SURROGATE = /\p{Surrogate}/u
+
 /**
  * Validates one imported record. Review text is kept byte-for-byte (no trimming, no
  * normalisation): it is what the patient wrote and what testimonials must quote verbatim.
@@ -31,6 +34,16 @@ export function parseImportRow(record: Record<string, unknown>): RowResult {
     ok: false,
     problem: { field, value: asString(value) ?? (value === undefined ? null : JSON.stringify(value)), message },
   })
+
+  for (const field of IMPORT_COLUMNS) {
+    const value = asString(record[field])
+    if (value !== null && LONE_SURROGATE.test(value)) {
+      // Shown escaped: the raw value would itself be mangled wherever the report is stored.
+      return fail(field, JSON.stringify(value).slice(1, -1).slice(0, 80), `${field} contains a lone surrogate (\\u${value.codePointAt(value.search(LONE_SURROGATE))!.toString(16)}), which is not a character`)
+    }
+    // PostgreSQL cannot store U+0000 in text: refused on every engine, so a file imports the same everywhere.
+    if (value !== null && value.includes('\u0000')) return fail(field, JSON.stringify(value).slice(1, -1).slice(0, 80), `${field} contains a NUL character (\\u0000)`)
+  }
 
   const id = asString(record.id)?.trim() ?? ''
   if (id === '') return fail('id', record.id, 'id is required')

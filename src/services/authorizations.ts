@@ -1,7 +1,9 @@
+import { sameReviewerName } from '../domain/attribution.ts'
 import type { Db } from '../db/database.ts'
 import { recordAudit } from '../db/stores/audit.ts'
 import { getAuthorization, insertAuthorization, markAuthorizationRevoked, collectionsWithExpiredAuthorizations, type AuthorizationRecord } from '../db/stores/authorizations.ts'
 import { collectionsContaining } from '../db/stores/collections.ts'
+import { ReviewStore } from '../db/stores/reviews.ts'
 import { getTestimonial } from '../db/stores/testimonials.ts'
 import { publishFeed } from './feed-publisher.ts'
 import { NotFoundError, RuleViolationError } from './errors.ts'
@@ -11,6 +13,8 @@ export type { AuthorizationRecord }
 export interface AuthorizationInput {
   testimonialId: string
   signedBy: string
+  /** The reviewer name the patient signs for; by default the quoted review's author as it stands now. */
+  signedName?: string | null
   signedAt: Date
   scope: string
   /** The signed form: a document reference or a stored file's name. */
@@ -20,16 +24,23 @@ export interface AuthorizationInput {
 
 /** Records the patient's signed permission; returns the collections whose feeds now show the name. */
 export async function recordAuthorization(db: Db, input: AuthorizationInput, actor: string, now: Date): Promise<{ authorization: AuthorizationRecord; collections: string[] }> {
-  if (!(await getTestimonial(db, input.testimonialId))) throw new NotFoundError(`testimonial ${input.testimonialId} does not exist`)
+  const testimonial = await getTestimonial(db, input.testimonialId)
+  if (!testimonial) throw new NotFoundError(`testimonial ${input.testimonialId} does not exist`)
   if (input.signedAt > now) throw new RuleViolationError('signedAt: an authorization cannot be signed in the future')
   if (input.expiresAt && input.expiresAt <= input.signedAt) throw new RuleViolationError('expiresAt must be after signedAt')
-  const authorization = await insertAuthorization(db, { ...input, recordedBy: actor, now })
+  const author = (await new ReviewStore(db).get(testimonial.reviewId))?.author ?? null
+  const signedName = input.signedName ?? author
+  // A name that is not the review's author would be shown under someone else's words, or never.
+  if (signedName !== null && !sameReviewerName(signedName, author)) {
+    throw new RuleViolationError(`signedName: the quoted review is by ${JSON.stringify(author)}, not ${JSON.stringify(signedName)}`)
+  }
+  const authorization = await insertAuthorization(db, { ...input, signedName, recordedBy: actor, now })
   await recordAudit(db, {
     at: now,
     actor,
     action: 'authorization.record',
     subject: input.testimonialId,
-    after: { id: authorization.id, signedBy: input.signedBy, signedAt: input.signedAt, scope: input.scope, reference: input.reference, expiresAt: input.expiresAt },
+    after: { id: authorization.id, signedBy: input.signedBy, signedName, signedAt: input.signedAt, scope: input.scope, reference: input.reference, expiresAt: input.expiresAt },
   })
   return { authorization, collections: await collectionsContaining(db, input.testimonialId) }
 }

@@ -1,9 +1,9 @@
-import { incrementalCut, removedInFullSync, testimonialsToWithdraw, type ReviewChange, type WithdrawalReason } from '../domain/google-sync.ts'
+import { incrementalCut, removedInFullSync } from '../domain/google-sync.ts'
+import type { WithdrawalReason } from '../domain/withdrawal.ts'
 import type { Db } from '../db/database.ts'
 import { collectionsOfLocation, collectionsShowing } from '../db/stores/collections.ts'
 import {
   activeExternalIds,
-  currentContent,
   getGoogleLocation,
   loadCredentials,
   markNeedsReauth,
@@ -14,8 +14,6 @@ import {
 import { setAggregate } from '../db/stores/locations.ts'
 import { ReviewStore } from '../db/stores/reviews.ts'
 import { recordSyncOutcome } from '../db/stores/source-health.ts'
-import { liveTestimonialsOf, withdrawTestimonial } from '../db/stores/testimonials.ts'
-import { reviewIdFor } from '../db/ids.ts'
 import type { TokenCipher } from '../db/token-cipher.ts'
 import { GoogleBusinessClient, type CallEnvironment, type GoogleEndpoints } from '../sources/google/client.ts'
 import { GoogleBadResponseError, GooglePermanentError, GoogleReauthRequiredError } from '../sources/google/errors.ts'
@@ -118,49 +116,33 @@ export async function syncGoogleLocation(deps: GoogleSyncDependencies, params: {
   }
 
   const now = deps.call.now()
-  const reviewIds = fresh.map((m) => reviewIdFor(SOURCE, m.input.externalId))
-  const before = await currentContent(db, reviewIds)
   const store = new ReviewStore(db)
-  const outcome = await store.upsertBatch(params.locationId, fresh.map((m) => m.input), now)
+  // Testimonials that no longer stand are withdrawn by the store, in the transaction of the change.
+  const outcome = await store.upsertBatch(params.locationId, fresh.map((m) => m.input), now, SYNC_ACTOR)
+  const reviewIds = outcome.ids
   // The dashboard's reply figures read each review's reply time.
   for (const [i, m] of fresh.entries()) await store.recordReply(reviewIds[i]!, m.reply ? (m.reply.updatedAt ?? now) : null)
   await saveReviewDetails(
     db,
-    fresh.map((m) => ({
-      source: SOURCE,
-      externalId: m.input.externalId,
+    fresh.map((m, i) => ({
+      reviewId: reviewIds[i]!,
       details: { googleUpdateTime: m.updateTime, anonymous: m.anonymous, translation: m.translation, replyComment: m.reply?.comment ?? null, replyUpdatedAt: m.reply?.updatedAt ?? null },
     })),
   )
   report.inserted = outcome.inserted
   report.revised = outcome.revised
   report.unchanged = outcome.unchanged
+  const withdrawn = [...outcome.withdrawn]
 
-  const changes: ReviewChange[] = []
-  fresh.forEach((m, i) => {
-    const old = before.get(reviewIds[i]!)
-    if (old && old.status === 'active' && (old.rating !== m.input.rating || old.text !== m.input.text)) {
-      changes.push({ reviewId: reviewIds[i]!, before: { rating: old.rating, text: old.text }, after: { rating: m.input.rating, text: m.input.text } })
-    }
-  })
   if (params.full) {
     const stored = await activeExternalIds(db, params.locationId, SOURCE)
     const gone = removedInFullSync(stored.keys(), seen).map((externalId) => stored.get(externalId)!)
-    const old = await currentContent(db, gone)
     // Through the review store, so the dashboard's rollups lose the removed reviews in the same transaction.
-    await store.markRemoved(gone, now)
+    const removal = await store.markRemoved(gone, now, SYNC_ACTOR)
     report.removed = gone.length
-    for (const id of gone) {
-      const o = old.get(id)
-      if (o) changes.push({ reviewId: id, before: { rating: o.rating, text: o.text }, after: null })
-    }
+    withdrawn.push(...removal.withdrawn)
   }
-
-  const quoted = (await liveTestimonialsOf(db, changes.map((c) => c.reviewId))).map((t) => ({ id: t.id, reviewId: t.reviewId, excerpt: t.excerpt }))
-  for (const w of testimonialsToWithdraw(changes, quoted)) {
-    await withdrawTestimonial(db, { id: w.testimonialId, reason: w.reason, actor: SYNC_ACTOR, now })
-    report.withdrawn.push({ testimonialId: w.testimonialId, reason: w.reason })
-  }
+  for (const w of withdrawn) report.withdrawn.push({ testimonialId: w.testimonialId, reason: w.reason })
 
   // Google's own figure over all reviews; checkedAt is this successful sync.
   if (aggregate) await setAggregate(db, params.locationId, { source: SOURCE, rating: aggregate.rating, count: aggregate.count, url: state.mapsUri, checkedAt: startedAt })

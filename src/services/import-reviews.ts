@@ -1,10 +1,11 @@
 import { basename } from 'node:path'
 import { parseImportRow } from '../domain/import-row.ts'
 import type { ReviewInput } from '../domain/review.ts'
+import type { Withdrawal } from '../domain/withdrawal.ts'
 import type { Db } from '../db/database.ts'
 import { newId } from '../db/ids.ts'
 import { finishImportRun, recordRejections, startImportRun, type ImportCounts, type ImportRejection } from '../db/stores/imports.ts'
-import { collectionsOfLocation } from '../db/stores/collections.ts'
+import { collectionsOfLocation, collectionsShowing } from '../db/stores/collections.ts'
 import { ensureLocation, getLocation, importedAggregate, setAggregate } from '../db/stores/locations.ts'
 import { ReviewStore } from '../db/stores/reviews.ts'
 import { detectFormat, readImportFile, type RecordPosition } from '../sources/import-file.ts'
@@ -24,17 +25,22 @@ export interface ImportOptions {
 export interface ImportResult extends ImportCounts {
   importId: string
   rejections: ImportRejection[]
+  /** Testimonials withdrawn because this file changed or lowered the review they quote. */
+  withdrawn: Withdrawal[]
 }
 
 /** Rows written per transaction: large enough to amortise the commit, small enough to keep memory flat. */
 const WRITE_BATCH = 1000
 /** A report keeps the first rejections in full; the count covers them all. */
 const REJECTIONS_RETURNED = 100
+/** Who the audit log names for withdrawals an import causes. */
+const IMPORT_ACTOR = 'import'
 
 /**
  * Streams an import file into the reviews table. Each bad row is recorded with its line, field and
  * value and the rest go in; unchanged rows are left alone (importing twice changes nothing); a
- * known review with a new text or rating gets a new revision. Changed reviews are handed on for
+ * known review of this location with a new text or rating gets a new revision, and testimonials it
+ * no longer supports are withdrawn with it. An id twice in one file is rejected at its second line. Changed reviews are handed on for
  * analysis as they are written, so nothing about the whole file is held in memory.
  */
 export async function importReviews(db: Db, options: ImportOptions): Promise<ImportResult> {
@@ -49,6 +55,10 @@ export async function importReviews(db: Db, options: ImportOptions): Promise<Imp
   let pendingRejections: ImportRejection[] = []
   let batch: ReviewInput[] = []
   let toAnalyze: string[] = []
+  const withdrawn: Withdrawal[] = []
+  let authorsChanged = false
+  // Where each id first appeared in this file: a second row with it is an error, not an edit.
+  const firstLineOf = new Map<string, number>()
 
   const reject = (position: RecordPosition, field: string, value: string | null, message: string) => {
     const rejection = { line: position.line, field, value, message: `${message} (${position.unit} ${position.line})` }
@@ -58,7 +68,9 @@ export async function importReviews(db: Db, options: ImportOptions): Promise<Imp
   }
 
   const flush = async () => {
-    const outcome = await store.upsertBatch(options.locationId, batch, options.now())
+    const outcome = await store.upsertBatch(options.locationId, batch, options.now(), IMPORT_ACTOR)
+    withdrawn.push(...outcome.withdrawn)
+    authorsChanged ||= outcome.authorChangedIds.length > 0
     await recordRejections(db, importId, pendingRejections)
     counts.rowsInserted += outcome.inserted
     counts.rowsRevised += outcome.revised
@@ -83,8 +95,13 @@ export async function importReviews(db: Db, options: ImportOptions): Promise<Imp
         if (!parsed.ok) {
           reject(entry.position, parsed.problem.field, parsed.problem.value, parsed.problem.message)
         } else {
-          // A later row with the id of an earlier one is read as an edit of it: a new revision.
-          batch.push(parsed.review)
+          const firstLine = firstLineOf.get(parsed.review.externalId)
+          if (firstLine !== undefined) {
+            reject(entry.position, 'id', parsed.review.externalId, `id "${parsed.review.externalId}" appears twice in this file (first at ${entry.position.unit} ${firstLine})`)
+          } else {
+            firstLineOf.set(parsed.review.externalId, entry.position.line)
+            batch.push(parsed.review)
+          }
         }
       }
       if (batch.length >= WRITE_BATCH || pendingRejections.length >= WRITE_BATCH) await flush()
@@ -94,16 +111,19 @@ export async function importReviews(db: Db, options: ImportOptions): Promise<Imp
     // A source's own aggregate (Google's) outranks one computed over imported reviews.
     const current = (await getLocation(db, options.locationId))?.aggregate
     const aggregate = await importedAggregate(db, options.locationId, options.now())
-    if (aggregate && (!current || current.source === 'import')) {
-      await setAggregate(db, options.locationId, aggregate)
+    const aggregateShown = aggregate !== null && (!current || current.source === 'import')
+    if (aggregateShown) await setAggregate(db, options.locationId, aggregate)
+    // A withdrawn testimonial leaves its feeds; a changed author takes the signed name off them.
+    if (options.enqueueFeedRebuild && (aggregateShown || authorsChanged || withdrawn.length > 0)) {
+      const slugs = new Set([...(await collectionsOfLocation(db, options.locationId)), ...(await collectionsShowing(db, withdrawn.map((w) => w.testimonialId)))])
       // A rebuild that finds the same bytes keeps the ETag, so asking when nothing changed is cheap.
-      if (options.enqueueFeedRebuild) for (const slug of await collectionsOfLocation(db, options.locationId)) await options.enqueueFeedRebuild(slug)
+      for (const slug of [...slugs].sort()) await options.enqueueFeedRebuild(slug)
     }
     await finishImportRun(db, { id: importId, counts, now: options.now() })
   } catch (error) {
     await finishImportRun(db, { id: importId, counts, now: options.now(), error: (error as Error).message })
     throw error
   }
-  return { importId, ...counts, rejections: firstRejections }
+  return { importId, ...counts, rejections: firstRejections, withdrawn }
 }
 

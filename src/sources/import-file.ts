@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { extname } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -41,12 +42,17 @@ export function readImportFile(path: string, format: ImportFormat = detectFormat
   return readJsonArray(path)
 }
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf])
+
 async function* readCsv(path: string): AsyncGenerator<FileRecord> {
   const skipped: FileRecord[] = []
   const csv = createReadStream(path).pipe(
     parseCsv({
-      bom: true,
-      columns: (header: string[]) => checkHeader(header.map((name) => name.trim().toLowerCase())),
+      // Fields arrive as bytes, so a cell that is not UTF-8 is rejected by name instead of being
+      // decoded into replacement characters and stored as if the patient had written them.
+      encoding: null,
+      // With encoding null the header cells are bytes too, whatever the library's types say.
+      columns: (header: string[]) => checkHeader((header as unknown as Buffer[]).map((name, i) => decodeHeader(name, i).trim().toLowerCase())),
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
@@ -58,19 +64,32 @@ async function* readCsv(path: string): AsyncGenerator<FileRecord> {
       },
     }),
   )
-  for await (const entry of csv as AsyncIterable<{ record: Record<string, string>; raw: string; info: { lines: number } }>) {
+  for await (const entry of csv as AsyncIterable<{ record: Record<string, Buffer>; raw: Buffer; info: { lines: number } }>) {
     while (skipped.length > 0) yield skipped.shift()!
     // info.lines is the line the record ends on; a quoted text may span several lines.
-    const spanned = (entry.raw.replace(/\r?\n$/, '').match(/\n/g) ?? []).length
+    const raw = entry.raw.toString('utf8')
+    const spanned = (raw.replace(/\r?\n$/, '').match(/\n/g) ?? []).length
     const position: RecordPosition = { line: entry.info.lines - spanned, unit: 'line' }
     const columnCount = Object.keys(entry.record).length
     if (columnCount !== IMPORT_COLUMNS.length) {
       yield { position, malformed: { field: 'row', value: null, message: `expected ${IMPORT_COLUMNS.length} columns, found ${columnCount}` } }
       continue
     }
-    yield { position, record: entry.record }
+    const notUtf8 = Object.entries(entry.record).find(([, bytes]) => !isUtf8(bytes))
+    if (notUtf8) {
+      const [field, bytes] = notUtf8
+      yield { position, malformed: { field, value: bytes.toString('utf8').slice(0, 60), message: `${field} is not valid UTF-8 text (save the file as UTF-8)` } }
+      continue
+    }
+    yield { position, record: Object.fromEntries(Object.entries(entry.record).map(([field, bytes]) => [field, bytes.toString('utf8')])) }
   }
   while (skipped.length > 0) yield skipped.shift()!
+}
+
+/** The header's first cell may start with a byte order mark, which is not part of the column name. */
+function decodeHeader(name: Buffer, index: number): string {
+  const bytes = index === 0 && name.subarray(0, 3).equals(UTF8_BOM) ? name.subarray(3) : name
+  return bytes.toString('utf8')
 }
 
 function checkHeader(header: string[]): string[] {

@@ -101,7 +101,7 @@ describe.runIf(onPostgres)('two processes changing accounts at the same moment (
   it('revokes one authorization revoked twice at once exactly once, with one audit entry', async () => {
     const csv = writeReviewsCsv(temp.dir, 'r.csv', [{ id: 'r1', author: 'Myra Kowalski', rating: 5, text: 'I never felt rushed. Dr. Daniel took his time with my neck.' }])
     await importReviews(temp.db, { file: csv, locationId: 'clinic', enqueueAnalysis: async () => undefined, analyzeBatchSize: 100, now: () => NOW })
-    const testimonial = await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', 'r1'), start: 0, end: 20, publish: true }, 'test', NOW)
+    const testimonial = await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('clinic', 'import', 'r1'), start: 0, end: 20, publish: true }, 'test', NOW)
     const signed = { testimonialId: testimonial.id, signedBy: 'Myra Kowalski', signedAt: NOW, scope: 'website', reference: 'form-1', expiresAt: null }
     const { authorization } = await recordAuthorization(temp.db, signed, 'test', NOW)
     const held = await holdLocked(`select id from patient_authorizations where id = $1 for update`, [authorization.id])

@@ -17,7 +17,7 @@ describe('accounts, sessions, roles and API keys', () => {
   let temp: TempDatabase
   let pipeline: Pipeline
   let base: string
-  const reviewId = reviewIdFor('import', 'a1')
+  const reviewId = reviewIdFor('clinic', 'import', 'a1')
 
   beforeAll(async () => {
     temp = await createTempDatabase()

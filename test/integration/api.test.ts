@@ -118,7 +118,7 @@ describe('the API', () => {
   })
 
   describe('POST /api/v1/testimonials', () => {
-    const reviewId = reviewIdFor('import', 'r1')
+    const reviewId = reviewIdFor('clinic', 'import', 'r1')
 
     it('needs the admin API key', async () => {
       expect((await post('/api/v1/testimonials', { reviewId, start: 0, end: 20 }, null)).status).toBe(401)
@@ -135,7 +135,7 @@ describe('the API', () => {
       const outside = await post('/api/v1/testimonials', { reviewId, start: 10, end: 500 })
       expect(outside.status).toBe(422)
       expect(((await outside.json()) as { message: string }).message).toContain('not verbatim')
-      expect((await post('/api/v1/testimonials', { reviewId: reviewIdFor('import', 'r5'), start: 0, end: 1 })).status).toBe(422)
+      expect((await post('/api/v1/testimonials', { reviewId: reviewIdFor('clinic', 'import', 'r5'), start: 0, end: 1 })).status).toBe(422)
     })
 
     it('refuses retyped text: the body takes offsets only', async () => {
@@ -154,7 +154,7 @@ describe('the API', () => {
   describe('PUT /api/v1/collections/:slug', () => {
     it('keeps the given order and refuses unknown testimonials', async () => {
       const make = async (externalId: string, end: number) =>
-        ((await (await post('/api/v1/testimonials', { reviewId: reviewIdFor('import', externalId), start: 0, end, publish: true })).json()) as { testimonial: { id: string } }).testimonial.id
+        ((await (await post('/api/v1/testimonials', { reviewId: reviewIdFor('clinic', 'import', externalId), start: 0, end, publish: true })).json()) as { testimonial: { id: string } }).testimonial.id
       const a = await make('r1', 20)
       const b = await make('r3', 23)
       const put = (ids: string[]) =>

@@ -22,7 +22,7 @@ const BIN = resolve(import.meta.dirname, '../../bin/plaudit.js')
 /** One imported, analysed review quoted in the published feed 'home', served by the suite's API. */
 async function seedHomeFeed(suite: PipelineSuite): Promise<void> {
   await suite.pipeline.importAndAnalyze(writeReviewsCsv(suite.temp.dir, 'r.csv', [{ id: 'k1', rating: 5, text: 'I never felt rushed. Great posture tips.' }]), 'clinic')
-  const t = await createTestimonialFromReview(suite.temp.db, { reviewId: reviewIdFor('import', 'k1'), start: 0, end: 20, publish: true }, 'test', NOW)
+  const t = await createTestimonialFromReview(suite.temp.db, { reviewId: reviewIdFor('clinic', 'import', 'k1'), start: 0, end: 20, publish: true }, 'test', NOW)
   await replaceCollection(suite.temp.db, { slug: 'home', title: 'Home', testimonialIds: [t.id] }, 'test', NOW)
   suite.pipeline.api.feeds.put((await publishFeed(suite.temp.db, 'home', NOW))!)
 }

@@ -37,7 +37,7 @@ describe('the curation workspace API', () => {
   let base: string
   let mia: Session
   let owner: Session
-  const id = (external: string) => reviewIdFor('import', external)
+  const id = (external: string) => reviewIdFor('clinic', 'import', external)
 
   beforeAll(async () => {
     temp = await createTempDatabase()

@@ -89,7 +89,7 @@ describe('the curation workspace in a real browser', () => {
   })
 
   it('searches "rushed", cuts a sentence with the mouse, previews it as the widget will show it, and adds it to a collection', async () => {
-    const review = reviewIdFor('import', 's035') // "Excellent care, never rushed. The only problem is getting in: …"
+    const review = reviewIdFor('clinic', 'import', 's035') // "Excellent care, never rushed. The only problem is getting in: …"
     await page.getByLabel('Words', { exact: true }).fill('rushed')
     await page.getByLabel('From', { exact: true }).fill('2024-02-01')
     await page.getByLabel('To', { exact: true }).fill('2024-02-29')
@@ -112,7 +112,7 @@ describe('the curation workspace in a real browser', () => {
   })
 
   it('cuts a sentence with the keyboard alone', async () => {
-    const review = reviewIdFor('import', 's107') // "Never rushed, always gentle. Exactly what I was looking for."
+    const review = reviewIdFor('clinic', 'import', 's107') // "Never rushed, always gentle. Exactly what I was looking for."
     await page.getByLabel('From', { exact: true }).fill('')
     await page.getByLabel('To', { exact: true }).fill('')
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
@@ -161,7 +161,7 @@ describe('the curation workspace in a real browser', () => {
   it('shows a review whose text is an XSS payload as inert text', async () => {
     await page.getByLabel('Words', { exact: true }).fill('nephew websites')
     await page.getByLabel('Words', { exact: true }).press('Enter')
-    const item = page.locator(`li[data-review-id="${reviewIdFor('import', 'h01')}"]`)
+    const item = page.locator(`li[data-review-id="${reviewIdFor('clinic', 'import', 'h01')}"]`)
     await item.waitFor()
     expect(await item.locator('.text').textContent()).toContain('<script>alert("x")</script>')
     expect(await item.locator('.text').textContent()).toContain('<img src=x onerror=alert(1)>')
@@ -171,7 +171,7 @@ describe('the curation workspace in a real browser', () => {
   })
 
   it('confirms a theme chip, adds a missed theme and hides a review for a listed reason', async () => {
-    const review = reviewIdFor('import', 's113') // "Didn't listen to a word I said. Rushed, dismissive, …" (1 star)
+    const review = reviewIdFor('clinic', 'import', 's113') // "Didn't listen to a word I said. Rushed, dismissive, …" (1 star)
     await page.getByLabel('Words', { exact: true }).fill('dismissive')
     await page.getByLabel('Words', { exact: true }).press('Enter')
     const item = page.locator(`li[data-review-id="${review}"]`)

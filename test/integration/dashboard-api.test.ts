@@ -55,19 +55,19 @@ async function seed(temp: TempDatabase): Promise<void> {
     const fixtures = FIXTURES.filter((f) => (f.location ?? 'clinic') === location)
     const inputs: ReviewInput[] = fixtures.map((f) => ({ source: 'google-business-profile', externalId: f.id, author: f.author ?? 'Pat D.', rating: f.rating, text: f.text, createdAt: new Date(f.createdAt), url: `https://example.com/r/${f.id}` }))
     await store.upsertBatch(location, inputs, NOW)
-    const hashes = new Map((await store.forAnalysis(fixtures.map((f) => reviewIdFor('google-business-profile', f.id)))).map((r) => [r.id, r.contentHash]))
+    const hashes = new Map((await store.forAnalysis(fixtures.map((f) => reviewIdFor(location, 'google-business-profile', f.id)))).map((r) => [r.id, r.contentHash]))
     await store.saveAnalyses(
       fixtures.map((f) => {
-        const id = reviewIdFor('google-business-profile', f.id)
+        const id = reviewIdFor(location, 'google-business-profile', f.id)
         const mentions: Mention[] = f.themes.map(([theme, polarity, evidence]) => ({ theme, polarity, start: f.text.indexOf(evidence), end: f.text.indexOf(evidence) + evidence.length, score: 1 }))
         return { reviewId: id, contentHash: hashes.get(id)!, result: { themes: Object.fromEntries(f.themes.map(([t, p]) => [t, p])), mentions } }
       }),
       'chiropractic',
       1,
     )
-    for (const f of fixtures) if (f.replyAt) await store.recordReply(reviewIdFor('google-business-profile', f.id), new Date(f.replyAt))
+    for (const f of fixtures) if (f.replyAt) await store.recordReply(reviewIdFor(location, 'google-business-profile', f.id), new Date(f.replyAt))
   }
-  await store.markRemoved([reviewIdFor('google-business-profile', 'gone')], NOW)
+  await store.markRemoved([reviewIdFor('clinic', 'google-business-profile', 'gone')], NOW)
   await setAggregate(temp.db, 'clinic', { source: 'google-business-profile', rating: 4.6, count: 120, url: null, checkedAt: new Date('2026-11-20T09:00:00Z') })
   await recordSyncOutcome(temp.db, { locationId: 'clinic', source: 'google-business-profile', at: new Date('2026-11-19T08:00:00Z'), ok: true })
   await recordSyncOutcome(temp.db, { locationId: 'clinic', source: 'google-business-profile', at: new Date('2026-11-20T08:00:00Z'), ok: false, error: 'invalid_grant', needsReauth: true })
@@ -157,7 +157,7 @@ describe('the dashboard API on a small fixed data set', () => {
   it('lists reviews without a reply oldest first, with the reply rate and the median time to reply', async () => {
     const { body } = await getJson('/api/v1/locations/clinic/dashboard?period=30')
     expect(body.replies.waiting).toBe(5)
-    expect(body.replies.oldestWaiting.map((r: any) => r.id)).toEqual(['o1', 'p2', 'c3', 'c4', 'c5'].map((id) => reviewIdFor('google-business-profile', id)))
+    expect(body.replies.oldestWaiting.map((r: any) => r.id)).toEqual(['o1', 'p2', 'c3', 'c4', 'c5'].map((id) => reviewIdFor('clinic', 'google-business-profile', id)))
     expect(body.replies.oldestWaiting[0].answerUrl).toBe('https://example.com/r/o1')
     expect(body.replies).toMatchObject({ reviewsInPeriod: 5, repliedInPeriod: 2, replyRate: 0.4, medianHoursToReply: 36 }) // 24 h and 48 h
   })
@@ -188,13 +188,13 @@ describe('the dashboard API on a small fixed data set', () => {
     const { status, body } = await getJson('/api/v1/locations/clinic/dashboard/reviews?from=2026-10-22&to=2026-11-20&theme=wait-time&polarity=negative')
     expect(status).toBe(200)
     expect(body.total).toBe(2)
-    expect(body.reviews.map((r: any) => r.id)).toEqual([reviewIdFor('google-business-profile', 'c2'), reviewIdFor('google-business-profile', 'c3')])
+    expect(body.reviews.map((r: any) => r.id)).toEqual([reviewIdFor('clinic', 'google-business-profile', 'c2'), reviewIdFor('clinic', 'google-business-profile', 'c3')])
     const c3 = body.reviews[1]
     expect(c3.evidence).toEqual([{ theme: 'wait-time', polarity: 'negative', start: 0, end: 14 }])
     expect(c3.text.slice(c3.evidence[0].start, c3.evidence[0].end)).toBe('Waited forever')
 
     const fives = await getJson('/api/v1/locations/clinic/dashboard/reviews?from=2026-10-22&to=2026-11-20&rating=5')
-    expect(fives.body.reviews.map((r: any) => r.id)).toEqual([reviewIdFor('google-business-profile', 'c5'), reviewIdFor('google-business-profile', 'c1')])
+    expect(fives.body.reviews.map((r: any) => r.id)).toEqual([reviewIdFor('clinic', 'google-business-profile', 'c5'), reviewIdFor('clinic', 'google-business-profile', 'c1')])
   })
 
   it('answers 400 naming the parameter and value it cannot use', async () => {

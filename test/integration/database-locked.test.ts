@@ -117,7 +117,7 @@ for (const engine of engines) {
       fetch(`${api.url}/api/v1/testimonials`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
-        body: JSON.stringify({ reviewId: reviewIdFor('import', 'x1'), start: 0, end: 25 }),
+        body: JSON.stringify({ reviewId: reviewIdFor('clinic', 'import', 'x1'), start: 0, end: 25 }),
       })
 
     it('makes the API answer 503 with Retry-After, never a 500 with a stack, and succeed once it is free', async () => {
@@ -139,7 +139,7 @@ for (const engine of engines) {
       try {
         await locker.lock()
         const firstFailure = once(worker, 'failed')
-        const jobId = await queue.add('analyze-reviews', { locationId: 'clinic', reviewIds: [reviewIdFor('import', 'x1')] }, { attempts: 50, backoff: { type: 'fixed', delay: 20 } })
+        const jobId = await queue.add('analyze-reviews', { locationId: 'clinic', reviewIds: [reviewIdFor('clinic', 'import', 'x1')] }, { attempts: 50, backoff: { type: 'fixed', delay: 20 } })
         const [, error] = (await firstFailure) as [unknown, Error & { code?: string }]
         expect(error.code).toBe(engine.busyCode)
 

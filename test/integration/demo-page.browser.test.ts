@@ -27,8 +27,8 @@ describe('the demo page in a real browser', () => {
     await pipeline.importAndAnalyze(SAMPLE, 'clinic')
     const scriptAt = hostile.text.indexOf('<script>')
     const sentenceEnd = hostile.text.indexOf('</script>') + '</script>'.length
-    const quoted = await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', hostile.id), start: scriptAt, end: sentenceEnd, publish: true }, 'test', NOW)
-    const plain = await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', 's001'), start: 0, end: 20, publish: true }, 'test', NOW)
+    const quoted = await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('clinic', 'import', hostile.id), start: scriptAt, end: sentenceEnd, publish: true }, 'test', NOW)
+    const plain = await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('clinic', 'import', 's001'), start: 0, end: 20, publish: true }, 'test', NOW)
     await replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [quoted.id, plain.id] }, 'test', NOW)
     pipeline.api.feeds.put((await publishFeed(temp.db, 'home', NOW))!)
     browser = await launchChromium()

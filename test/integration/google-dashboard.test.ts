@@ -11,10 +11,10 @@ import { uniquePrefix } from '../support/redis.ts'
 
 const DEREK = 'AbFvOqkD4sV9nT1wX6cB2mL8pQ5rY0uH3eJ7zK4aFt'
 const MARIANA = 'AbFvOqnQ7xL2mK9pR4tW8yZ1cE5hJ3sU6vB0nD2fGq'
-const idOf = (externalId: string) => reviewIdFor('google-business-profile', externalId)
 
 describe('what a Google sync leaves for the owner dashboard', () => {
   const suite = useFakeGoogle(uniquePrefix('google-dashboard'), '2026-11-25T09:00:00Z')
+  const idOf = (externalId: string) => reviewIdFor(suite.locationId, 'google-business-profile', externalId)
   const sync = (full = false) => syncGoogleLocation(suite.google.deps, { locationId: suite.locationId, full })
   // needs_reauth is 0/1 on SQLite and a boolean on PostgreSQL: read as a boolean.
   const sourceHealth = async () => {

@@ -20,7 +20,6 @@ const DEREK = 'AbFvOqkD4sV9nT1wX6cB2mL8pQ5rY0uH3eJ7zK4aFt'
 const ANONYMOUS = 'AbFvOqm8Hc3Lq6Ws1Ty9Ue4Io7Pa2Sd5Fg0Jk3Zx6C'
 const KENJI = 'AbFvOqp2Vb7Nm4Qw9Er6Ty1Ui3Op8As5Df0Gh2Jk7L'
 const LUCIA = 'AbFvOqr5Zx1Cv8Bn3Mq6Wl9Ek2Rt7Yu4Io0Pa6Sd1F'
-const idOf = (externalId: string) => reviewIdFor('google-business-profile', externalId)
 
 /** Request counts the fake server saw, reported in the note. */
 export const measured: Record<string, number> = {}
@@ -33,6 +32,7 @@ describe('Google Business Profile sync against the fake Google server', () => {
   let google: GoogleHarness
   let locationId: string
   const sync = (full = false, id = locationId) => syncGoogleLocation(google.deps, { locationId: id, full })
+  const idOf = (externalId: string) => reviewIdFor(locationId, 'google-business-profile', externalId)
 
   beforeEach(() => {
     ;({ temp, fake, google, locationId } = suite)

@@ -58,7 +58,7 @@ beforeAll(async () => {
   })
   const admin = (method: string, path: string, body: unknown) =>
     fetch(`${api.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify(body) })
-  const created = (await (await admin('POST', '/api/v1/testimonials', { reviewId: reviewIdFor('import', 'h1'), start: 0, end: 12, publish: true })).json()) as { testimonial: { id: string } }
+  const created = (await (await admin('POST', '/api/v1/testimonials', { reviewId: reviewIdFor('clinic', 'import', 'h1'), start: 0, end: 12, publish: true })).json()) as { testimonial: { id: string } }
   expect((await admin('PUT', '/api/v1/collections/home', { testimonialIds: [created.testimonial.id] })).status).toBe(200)
   await seedUser(temp.db, 'owner@clinic.test', 'owner', NOW)
   owner = await signIn(api.url, 'owner@clinic.test')
@@ -148,7 +148,7 @@ describe('response headers (point 16)', () => {
   const PUBLIC_CACHEABLE = new Set(['GET /reviews/:locationId', 'GET /app/:file'])
 
   it('sends nosniff on every Express response and no-store on every private one', async () => {
-    const values: Record<string, string> = { locationId: 'clinic', id: reviewIdFor('import', 'h1'), slug: 'home', file: 'curate.js' }
+    const values: Record<string, string> = { locationId: 'clinic', id: reviewIdFor('clinic', 'import', 'h1'), slug: 'home', file: 'curate.js' }
     const checked: string[] = []
     for (const route of expressRoutes(api.app)) {
       const url = route.path.replace(/:(\w+)/g, (_, name: string) => values[name] ?? 'x')

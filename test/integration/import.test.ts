@@ -46,9 +46,9 @@ describe('importing a review file', () => {
     const report = (await getImportReport(temp.db, result.importId))!
     expect(report.status).toBe('finished')
     expect(report.rejections).toHaveLength(3)
-    expect(queued.flat().sort()).toEqual(['a1', 'a3', 'a6'].map((id) => reviewIdFor('import', id)).sort())
+    expect(queued.flat().sort()).toEqual(['a1', 'a3', 'a6'].map((id) => reviewIdFor('loc-1', 'import', id)).sort())
     expect(queued.every((batch) => batch.length <= 2)).toBe(true)
-    expect((await new ReviewStore(temp.db).get(reviewIdFor('import', 'a3')))!.text).toBe('Good\nbut, "multi-line"')
+    expect((await new ReviewStore(temp.db).get(reviewIdFor('loc-1', 'import', 'a3')))!.text).toBe('Good\nbut, "multi-line"')
   })
 
   it('changes nothing when the same file is imported twice', async () => {
@@ -73,7 +73,7 @@ describe('importing a review file', () => {
     const result = await runImport(writeReviewsCsv(temp.dir, 'v2.csv', [{ id: 'c1', rating: 2, text: 'She rushed me this time.' }]))
 
     expect(result).toMatchObject({ rowsRevised: 1, rowsInserted: 0 })
-    const review = (await new ReviewStore(temp.db).get(reviewIdFor('import', 'c1')))!
+    const review = (await new ReviewStore(temp.db).get(reviewIdFor('loc-1', 'import', 'c1')))!
     expect(review).toMatchObject({ revision: 2, rating: 2, text: 'She rushed me this time.' })
     expect(await temp.db.all(sql`select revision, rating, text from review_revisions order by revision`)).toEqual([
       { revision: 1, rating: 5, text: 'She never rushed me.' },

@@ -36,7 +36,7 @@ describe('from a CSV file to a testimonial on the public feed', () => {
     expect(page.reviews).toHaveLength(100)
     expect(page.reviews.every((r) => r.themes['never-rushed'] === 'positive')).toBe(true)
 
-    const reviewId = reviewIdFor('import', 'p0')
+    const reviewId = reviewIdFor('clinic', 'import', 'p0')
     const created = await write('POST', '/api/v1/testimonials', { reviewId, start: 0, end: 25, publish: true })
     expect(created.status).toBe(201)
     const { testimonial } = (await created.json()) as { testimonial: { id: string; excerpt: { text: string } } }
@@ -58,7 +58,7 @@ describe('from a CSV file to a testimonial on the public feed', () => {
     const revalidated = await fetch(feedUrl, { headers: { 'if-none-match': etag } })
     expect(revalidated.status).toBe(304)
 
-    const second = await write('POST', '/api/v1/testimonials', { reviewId: reviewIdFor('import', 'p1'), start: 0, end: 33, publish: true })
+    const second = await write('POST', '/api/v1/testimonials', { reviewId: reviewIdFor('clinic', 'import', 'p1'), start: 0, end: 33, publish: true })
     const secondId = ((await second.json()) as { testimonial: { id: string } }).testimonial.id
     await write('PUT', '/api/v1/collections/home', { title: 'Home', testimonialIds: [secondId, testimonial.id] })
 

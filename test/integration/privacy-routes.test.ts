@@ -81,11 +81,11 @@ async function privateInstance(options: { trustProxy?: string } = {}): Promise<I
   })
   const asAdmin = (method: string, path: string, body: unknown) =>
     fetch(`${api.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify(body) })
-  const created = await asAdmin('POST', '/api/v1/testimonials', { reviewId: reviewIdFor('import', OTTOLINE.id), start: 0, end: 'Clear explanation'.length, publish: true })
+  const created = await asAdmin('POST', '/api/v1/testimonials', { reviewId: reviewIdFor('clinic', 'import', OTTOLINE.id), start: 0, end: 'Clear explanation'.length, publish: true })
   expect(created.status).toBe(201)
   const testimonial = ((await created.json()) as { testimonial: { id: string } }).testimonial
   expect((await asAdmin('PUT', '/api/v1/collections/home', { testimonialIds: [testimonial.id] })).status).toBe(200)
-  expect((await asAdmin('POST', `/api/v1/reviews/${reviewIdFor('import', HIDDEN.id)}/hide`, { reason: 'privacy' })).status).toBe(200)
+  expect((await asAdmin('POST', `/api/v1/reviews/${reviewIdFor('clinic', 'import', HIDDEN.id)}/hide`, { reason: 'privacy' })).status).toBe(200)
   return { temp, api, port: Number(new URL(api.url).port) }
 }
 
@@ -99,7 +99,7 @@ afterAll(async () => {
 /** Each parameter is tried with every value that names something real, so a route cannot hide behind a 404. */
 const PARAMETER_VALUES: Record<string, string[]> = {
   locationId: ['clinic'],
-  id: [reviewIdFor('import', ZEBULON.id), reviewIdFor('import', HIDDEN.id), 'chiropractic'],
+  id: [reviewIdFor('clinic', 'import', ZEBULON.id), reviewIdFor('clinic', 'import', HIDDEN.id), 'chiropractic'],
   slug: ['home'],
   file: ['curate.js'],
 }

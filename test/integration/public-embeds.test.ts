@@ -49,7 +49,7 @@ describe('public embeds: compressed bytes, server-rendered HTML, iframe page, fr
     await setAggregate(temp.db, 'clinic', { source: 'google-business-profile', rating: 4.8, count: 97, url: 'https://maps.google.com/?cid=9', checkedAt: new Date('2026-11-18T00:00:00Z') })
     for (const [id, text] of Object.entries(TEXTS)) {
       const end = id === 'a' ? 'I never felt rushed here.'.length : text.length
-      ids[id] = (await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', id), start: 0, end, publish: true }, 'test', NOW)).id
+      ids[id] = (await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('clinic', 'import', id), start: 0, end, publish: true }, 'test', NOW)).id
     }
     await replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [ids.a!, ids.b!, ids.c!] }, 'test', NOW)
     pipeline.api.feeds.put((await publishFeed(temp.db, 'home', NOW))!)
@@ -138,10 +138,11 @@ describe('public embeds: compressed bytes, server-rendered HTML, iframe page, fr
     expect(withdrawn.excerpts).toEqual(['I never felt rushed here. …', TEXTS.b])
     expect((await fetch(htmlUrl)).headers.get('etag')).not.toBe(startHtml)
 
-    // The patient edits the review on the source; the next import revises it, the worker re-analyses
-    // it and rebuilds the feeds quoting it, with no curation step in between.
+    // The patient edits the review on the source, keeping the quoted words and the rating (a lower
+    // rating would withdraw the testimonial); the next import revises it, the worker re-analyses it
+    // and rebuilds the feeds quoting it, with no curation step in between.
     const reloaded = once(pipeline.api.feeds, 'reloaded')
-    await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'edited.csv', [{ id: 'b', rating: 4, text: `${TEXTS.b} Parking is hard though.`, url: 'https://maps.google.com/?cid=9&review=b' }]), 'clinic')
+    await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'edited.csv', [{ id: 'b', rating: 5, text: `${TEXTS.b} Parking is hard though.`, url: 'https://maps.google.com/?cid=9&review=b' }]), 'clinic')
     expect(await reloaded).toEqual(['home'])
     expect(await changedSince(withdrawn.etag)).toBe(200)
     const edited = await current()

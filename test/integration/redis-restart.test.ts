@@ -75,7 +75,7 @@ describe('Redis restarted during an import', () => {
 
     if (apiRedis.status !== 'ready') await once(apiRedis, 'ready')
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200)
-    const testimonial = await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', 'r1'), start: 0, end: 25, publish: true }, 'test', NOW)
+    const testimonial = await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('clinic', 'import', 'r1'), start: 0, end: 25, publish: true }, 'test', NOW)
     await replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [testimonial.id] }, 'test', NOW)
     const reloaded = once(api.feeds, 'reloaded')
     await queue.add('rebuild-feed', { slug: 'home' })

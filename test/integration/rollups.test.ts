@@ -84,7 +84,7 @@ describe('dashboard rollups', () => {
           if (analyzeNow.length > 0 && random.next() < 0.3) await analyzeReviews(temp.db, analyzer, analyzeNow.slice(0, 5))
         }
         // Removals, as a full sync would find them; removing twice changes nothing more.
-        const gone = known.filter(() => random.next() < 0.05).map((k) => reviewIdFor('import', k.id))
+        const gone = known.filter(() => random.next() < 0.05).map((k) => reviewIdFor(k.location, 'import', k.id))
         await store.markRemoved(gone, NOW)
         await store.markRemoved(gone.slice(0, 2), NOW)
       }
@@ -112,7 +112,7 @@ describe('dashboard rollups', () => {
     await importReviews(temp.db, { file: edited, locationId: 'clinic', analyzeBatchSize: 10, now: () => NOW, enqueueAnalysis: async () => undefined })
     expect((await snapshotRollups(temp.db)).reviews).toEqual(['clinic|day|2026-03-04|4=1', 'clinic|month|2026-03|4=1'])
 
-    await new ReviewStore(temp.db).markRemoved([reviewIdFor('import', 'x1')], NOW)
+    await new ReviewStore(temp.db).markRemoved([reviewIdFor('clinic', 'import', 'x1')], NOW)
     expect(await snapshotRollups(temp.db)).toEqual({ reviews: [], themes: [] })
   })
 

@@ -70,7 +70,7 @@ describe('theme packs through the API, the queue and the worker', () => {
   })
 
   it('re-tags every review in batches when the active pack changes, and mentions carry the new version', async () => {
-    const r2 = reviewIdFor('import', 'r2')
+    const r2 = reviewIdFor('clinic', 'import', 'r2')
     expect(await mentionVersions(suite.temp.db, r2)).toEqual([])
     const pack = (await get('/api/v1/theme-packs/chiropractic')).body.pack as ThemePack
     const changed: ThemePack = {
@@ -86,20 +86,20 @@ describe('theme packs through the API, the queue and the worker', () => {
 
     expect(progress.at(-1)).toEqual({ done: rows.length, total: rows.length })
     expect(await mentionVersions(suite.temp.db, r2)).toEqual([{ theme: 'parking', packId: 'chiropractic', packVersion: 2 }])
-    for (const m of await mentionVersions(suite.temp.db, reviewIdFor('import', 'r1'))) expect(m.packVersion).toBe(2)
+    for (const m of await mentionVersions(suite.temp.db, reviewIdFor('clinic', 'import', 'r1'))) expect(m.packVersion).toBe(2)
     const status = await get('/api/v1/theme-packs/chiropractic/backfill')
     expect(status.body.backfill).toMatchObject({ status: 'finished', done: rows.length, total: rows.length, packVersion: 2 })
     expect(status.body.jobProgress).toEqual({ done: rows.length, total: rows.length })
   })
 
   it('records a curator confirming, rejecting and adding a theme, and retrains on them', async () => {
-    const r1 = reviewIdFor('import', 'r1')
+    const r1 = reviewIdFor('clinic', 'import', 'r1')
     const confirm = await send('POST', '/api/v1/mention-corrections', { reviewId: r1, theme: 'never-rushed', verdict: 'confirm' })
     expect(confirm.status).toBe(201)
     expect(confirm.body.correction).toMatchObject({ verdict: 'confirm', polarity: 'positive' })
-    const reject = await send('POST', '/api/v1/mention-corrections', { reviewId: reviewIdFor('import', 'r3'), theme: 'posture', verdict: 'reject' })
+    const reject = await send('POST', '/api/v1/mention-corrections', { reviewId: reviewIdFor('clinic', 'import', 'r3'), theme: 'posture', verdict: 'reject' })
     expect(reject.status).toBe(201)
-    const add = await send('POST', '/api/v1/mention-corrections', { reviewId: reviewIdFor('import', 'r2'), theme: 'staff', verdict: 'add', start: 0, end: 10 })
+    const add = await send('POST', '/api/v1/mention-corrections', { reviewId: reviewIdFor('clinic', 'import', 'r2'), theme: 'staff', verdict: 'add', start: 0, end: 10 })
     expect(add.body.correction).toMatchObject({ evidence: 'The parkin', start: 0, end: 10 })
     expect((await send('POST', '/api/v1/mention-corrections', { reviewId: r1, theme: 'cost', verdict: 'reject' })).status).toBe(404)
     expect((await send('POST', '/api/v1/mention-corrections', { reviewId: r1, theme: 'nope', verdict: 'add' })).status).toBe(422)

@@ -49,7 +49,7 @@ describe('the widget on a practice website, in a real browser', () => {
     for (const external of reviewIds) {
       const all = [...RUSHED, ...POSTURE, ...HOSTILE]
       const text = all.find((r) => r.id === external)!.text
-      ids.push((await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('import', external), start: 0, end: text.length, publish: true }, 'test', NOW)).id)
+      ids.push((await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('clinic', 'import', external), start: 0, end: text.length, publish: true }, 'test', NOW)).id)
     }
     await replaceCollection(temp.db, { slug, title, testimonialIds: ids }, 'test', NOW)
     pipeline.api.feeds.put((await publishFeed(temp.db, slug, NOW))!)

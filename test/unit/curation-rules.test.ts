@@ -21,7 +21,7 @@ describe('hide reasons', () => {
 })
 
 describe('patient authorization', () => {
-  const signed = { signedBy: 'Myra Kowalski', signedAt: new Date('2026-01-01T00:00:00Z'), expiresAt: new Date('2026-06-01T00:00:00Z'), revokedAt: null }
+  const signed = { signedBy: 'Myra Kowalski', signedName: 'Myra Kowalski', signedAt: new Date('2026-01-01T00:00:00Z'), expiresAt: new Date('2026-06-01T00:00:00Z'), revokedAt: null }
   it('shows the name only while the authorization stands', () => {
     expect(attributionFor('Myra Kowalski', null, new Date('2026-03-01T00:00:00Z'))).toBe('Verified patient')
     expect(attributionFor('Myra Kowalski', signed, new Date('2026-03-01T00:00:00Z'))).toBe('Myra K.')

@@ -19,11 +19,10 @@ describe('an excerpt', () => {
     expect(displayExcerpt(cutExcerpt(text, 22, 30), text)).toBe('… better. …')
   })
 
-  it('refuses offsets outside the text, empty cuts and cuts through an emoji', () => {
+  it('refuses offsets outside the text and empty cuts', () => {
     expect(() => cutExcerpt(review, 10, 500)).toThrow(NotVerbatimError)
     expect(() => cutExcerpt(review, 5, 5)).toThrow(NotVerbatimError)
     expect(() => cutExcerpt(review, 0, 1.5)).toThrow(NotVerbatimError)
-    expect(() => cutExcerpt('Great 👍🏽 care', 0, 7)).toThrow('split a character')
   })
 
   it('no longer stands when the patient edits the quoted sentence away', () => {
@@ -35,7 +34,7 @@ describe('an excerpt', () => {
 
 describe('the name under a testimonial', () => {
   const now = new Date('2026-11-20T00:00:00Z')
-  const authorization = { signedBy: 'Myra Kowalski', signedAt: new Date('2026-01-01'), expiresAt: null, revokedAt: null }
+  const authorization = { signedBy: 'Myra Kowalski', signedName: 'Myra Kowalski', signedAt: new Date('2026-01-01'), expiresAt: null, revokedAt: null }
 
   it('is "Verified patient" without a signed authorization', () => {
     expect(attributionFor('Myra Kowalski', null, now)).toBe(VERIFIED_PATIENT)
@@ -51,5 +50,25 @@ describe('the name under a testimonial', () => {
   it('goes back to "Verified patient" when the authorization expires or is revoked', () => {
     expect(attributionFor('Myra Kowalski', { ...authorization, expiresAt: new Date('2026-06-01') }, now)).toBe(VERIFIED_PATIENT)
     expect(attributionFor('Myra Kowalski', { ...authorization, revokedAt: new Date('2026-11-19') }, now)).toBe(VERIFIED_PATIENT)
+  })
+})
+
+describe('issue 13: grapheme clusters and the name signed for', () => {
+  it('snaps a cut inside an emoji sequence or between a letter and its accent to whole characters', () => {
+    expect(cutExcerpt('Great 👍🏽 care', 0, 7).text).toBe('Great 👍🏽')
+    const nurse = 'Dr. 👩‍⚕️ Lee was kind'
+    expect(cutExcerpt(nurse, 6, nurse.length)).toEqual({ start: 4, end: nurse.length, text: '👩‍⚕️ Lee was kind' })
+    const accent = 'Cafe\u0301 staff'
+    expect(cutExcerpt(accent, 0, 4).text).toBe('Cafe\u0301')
+    expect(cutExcerpt('Plain words here', 0, 11).text).toBe('Plain words')
+  })
+
+  it('shows the signed name only while the review is still by that person', () => {
+    const now = new Date('2026-11-20T00:00:00Z')
+    const signed = { signedBy: 'Myra Kowalski', signedName: 'Myra Kowalski', signedAt: new Date('2026-01-01'), expiresAt: null, revokedAt: null }
+    expect(attributionFor('  myra   KOWALSKI ', signed, now)).toBe('Myra K.')
+    expect(attributionFor('Bob Underwood', signed, now)).toBe(VERIFIED_PATIENT)
+    expect(attributionFor(null, signed, now)).toBe(VERIFIED_PATIENT)
+    expect(attributionFor('Myra Kowalski', { ...signed, signedName: null }, now)).toBe(VERIFIED_PATIENT)
   })
 })

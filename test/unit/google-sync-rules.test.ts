@@ -10,8 +10,8 @@ import {
   retryDelay,
   splitGoogleTranslation,
   starRatingToNumber,
-  testimonialsToWithdraw,
 } from '../../src/domain/google-sync.ts'
+import { testimonialsToWithdraw } from '../../src/domain/withdrawal.ts'
 import { TokenCipher, TokenKeyError } from '../../src/db/token-cipher.ts'
 import { mapGoogleReview } from '../../src/sources/google/map-review.ts'
 import { fixture } from '../support/fake-google.ts'

@@ -39,6 +39,7 @@ export function workspaceRoutes({ db, themeIds, now, republish, requireRole }: W
   const previewInput = z.strictObject({ reviewId: z.string().min(1).max(64), start: z.number().int().min(0), end: z.number().int().min(1) })
   const authorizationInput = z.strictObject({
     signedBy: z.string().trim().min(1).max(200),
+    signedName: z.string().trim().min(1).max(200).optional(),
     signedAt: z.iso.datetime({ offset: true }).or(day),
     scope: z.string().trim().min(1).max(500),
     reference: z.string().trim().min(1).max(500),

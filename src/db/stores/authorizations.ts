@@ -15,7 +15,7 @@ export interface AuthorizationRecord extends PatientAuthorization {
 
 type AuthorizationRow = typeof patientAuthorizations.$inferSelect
 
-const columns = sql`id, testimonial_id as "testimonialId", signed_by as "signedBy", signed_at as "signedAt", scope, reference,
+const columns = sql`id, testimonial_id as "testimonialId", signed_by as "signedBy", signed_name as "signedName", signed_at as "signedAt", scope, reference,
   expires_at as "expiresAt", revoked_at as "revokedAt", recorded_by as "recordedBy", recorded_at as "recordedAt"`
 
 function toRecord(row: AuthorizationRow): AuthorizationRecord {
@@ -23,6 +23,7 @@ function toRecord(row: AuthorizationRow): AuthorizationRecord {
     id: row.id,
     testimonialId: row.testimonialId,
     signedBy: row.signedBy,
+    signedName: row.signedName,
     signedAt: new Date(row.signedAt),
     scope: row.scope,
     reference: row.reference,
@@ -35,11 +36,11 @@ function toRecord(row: AuthorizationRow): AuthorizationRecord {
 
 export async function insertAuthorization(
   db: SqlRunner,
-  params: { testimonialId: string; signedBy: string; signedAt: Date; scope: string; reference: string; expiresAt: Date | null; recordedBy: string; now: Date },
+  params: { testimonialId: string; signedBy: string; signedName: string | null; signedAt: Date; scope: string; reference: string; expiresAt: Date | null; recordedBy: string; now: Date },
 ): Promise<AuthorizationRecord> {
   const row = await db.get<AuthorizationRow>(
-    sql`insert into patient_authorizations (id, testimonial_id, signed_by, signed_at, scope, reference, expires_at, recorded_by, recorded_at)
-        values (${newId('pa')}, ${params.testimonialId}, ${params.signedBy}, ${params.signedAt.toISOString()}, ${params.scope}, ${params.reference},
+    sql`insert into patient_authorizations (id, testimonial_id, signed_by, signed_name, signed_at, scope, reference, expires_at, recorded_by, recorded_at)
+        values (${newId('pa')}, ${params.testimonialId}, ${params.signedBy}, ${params.signedName}, ${params.signedAt.toISOString()}, ${params.scope}, ${params.reference},
                 ${params.expiresAt?.toISOString() ?? null}, ${params.recordedBy}, ${params.now.toISOString()})
         returning ${columns}`,
   )

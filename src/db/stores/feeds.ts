@@ -125,5 +125,5 @@ export async function loadAllFeeds(db: SqlRunner): Promise<StoredFeed[]> {
 function validAuthorization(records: PatientAuthorization[], now: Date): PatientAuthorization | null {
   const valid = records.filter((r) => isAuthorizationValid(r, now))
   const latest = valid.sort((a, b) => b.signedAt.getTime() - a.signedAt.getTime())[0]
-  return latest ? { signedBy: latest.signedBy, signedAt: latest.signedAt, expiresAt: latest.expiresAt, revokedAt: latest.revokedAt } : null
+  return latest ? { signedBy: latest.signedBy, signedName: latest.signedName, signedAt: latest.signedAt, expiresAt: latest.expiresAt, revokedAt: latest.revokedAt } : null
 }

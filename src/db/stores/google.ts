@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { inList, type Db } from '../database.ts'
-import { newId, reviewIdFor } from '../ids.ts'
+import { newId } from '../ids.ts'
 import { TokenCipher, TokenKeyError } from '../token-cipher.ts'
 
 export type ConnectionStatus = 'active' | 'needs_reauth'
@@ -158,12 +158,12 @@ export async function recordSyncError(db: Db, locationId: string, message: strin
   await db.run(sql`update google_locations set last_error = ${message}, last_error_at = ${at.toISOString()} where location_id = ${locationId}`)
 }
 
-export async function saveReviewDetails(db: Db, entries: Array<{ source: string; externalId: string; details: GoogleReviewDetails }>): Promise<void> {
+export async function saveReviewDetails(db: Db, entries: Array<{ reviewId: string; details: GoogleReviewDetails }>): Promise<void> {
   if (entries.length === 0) return
   await db.transaction(async (tx) => {
-    for (const { source, externalId, details: d } of entries) {
+    for (const { reviewId, details: d } of entries) {
       await tx.run(sql`insert into google_review_details (review_id, google_update_time, anonymous, translation, reply_comment, reply_updated_at)
-        values (${reviewIdFor(source, externalId)}, ${d.googleUpdateTime.toISOString()}, ${d.anonymous}, ${d.translation}, ${d.replyComment}, ${d.replyUpdatedAt?.toISOString() ?? null})
+        values (${reviewId}, ${d.googleUpdateTime.toISOString()}, ${d.anonymous}, ${d.translation}, ${d.replyComment}, ${d.replyUpdatedAt?.toISOString() ?? null})
         on conflict (review_id) do update set google_update_time = excluded.google_update_time, anonymous = excluded.anonymous, translation = excluded.translation,
         reply_comment = excluded.reply_comment, reply_updated_at = excluded.reply_updated_at`)
     }
@@ -178,13 +178,6 @@ export async function getReviewDetails(db: Db, reviewId: string): Promise<Google
   return row
     ? { googleUpdateTime: new Date(row.googleUpdateTime), anonymous: Boolean(row.anonymous), translation: row.translation, replyComment: row.replyComment, replyUpdatedAt: toDate(row.replyUpdatedAt) }
     : null
-}
-
-/** Rating and text of the given reviews as stored now, before a sync overwrites them. */
-export async function currentContent(db: Db, reviewIds: string[]): Promise<Map<string, { rating: number; text: string; status: string }>> {
-  if (reviewIds.length === 0) return new Map()
-  const rows = await db.all<{ id: string; rating: number; text: string; status: string }>(sql`select id, rating, text, status from reviews where id in ${inList(reviewIds)}`)
-  return new Map(rows.map((r) => [r.id, { rating: r.rating, text: r.text, status: r.status }]))
 }
 
 /** External ids of the location's active reviews from one source. */

@@ -1,17 +1,25 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { contentHash } from '../../domain/content-hash.ts'
 import type { Polarity, Review, ReviewInput, SourceId, TagResult } from '../../domain/review.ts'
+import type { ReviewChange, Withdrawal } from '../../domain/withdrawal.ts'
 import { inBatches, inList, type Db, type SqlRunner } from '../database.ts'
 import { reviewIdFor } from '../ids.ts'
 import type { reviews } from '../schema.ts'
+import { withdrawStaleTestimonials } from './testimonials.ts'
 import { contributionFrom, RollupWriter, themesByReview, type ReviewForRollup } from './rollups.ts'
 
 export interface UpsertOutcome {
   inserted: number
   revised: number
   unchanged: number
+  /** The stored id of each input, in the order given. */
+  ids: string[]
   /** Reviews whose text or rating is new or changed: they need (re)analysis. */
   changedIds: string[]
+  /** Testimonials withdrawn in the same transaction because their review changed under them. */
+  withdrawn: Withdrawal[]
+  /** Known reviews whose author changed: a name signed for under their testimonials no longer applies. */
+  authorChangedIds: string[]
 }
 
 export interface ReviewForAnalysis {
@@ -62,9 +70,15 @@ const MENTION_COLUMNS = ['review_id', 'theme', 'polarity', 'start', 'end', 'scor
 const forUpdate = (tx: SqlRunner) => (tx.dialect === 'postgres' ? sql` order by id for update` : sql``)
 
 interface ExistingReview extends ReviewForRollup {
+  source: string
+  externalId: string
+  author: string | null
+  text: string
   contentHash: string
   revision: number
 }
+
+const naturalKey = (source: string, externalId: string) => `${source}\u0000${externalId}`
 
 /** Another process inserted a review of this batch between our read and our insert: the batch is run again. */
 class ConcurrentInsert extends Error {}
@@ -81,81 +95,117 @@ export class ReviewStore {
    * Marks reviews as removed at their source (a full sync no longer finds them); they leave every
    * dashboard figure in the same transaction. Returns how many were active before.
    */
-  async markRemoved(ids: string[], now: Date): Promise<number> {
-    if (ids.length === 0) return 0
+  async markRemoved(ids: string[], now: Date, actor = 'system'): Promise<{ removed: number; withdrawn: Withdrawal[] }> {
+    if (ids.length === 0) return { removed: 0, withdrawn: [] }
     const at = now.toISOString()
     return this.db.transaction(async (tx) => {
       const rollups = new RollupWriter()
       let removed = 0
+      const withdrawn: Withdrawal[] = []
       for (const part of inBatches(ids)) {
-        const rows = await this.readForChange(tx, part)
+        const rows = await this.readForChange(tx, sql`id in ${inList(part)}`)
         const active = rows.filter((r) => r.status === 'active')
         if (active.length === 0) continue
         const themes = await themesByReview(tx, active.map((r) => r.id))
         removed += await tx.run(sql`update reviews set status = 'removed', updated_at = ${at} where status = 'active' and id in ${inList(active.map((r) => r.id))}`)
         for (const review of active) rollups.replace(contributionFrom(review, themes.get(review.id) ?? []), null)
+        const changes = active.map((r) => ({ reviewId: r.id, before: { rating: r.rating, text: r.text }, after: null }))
+        withdrawn.push(...(await withdrawStaleTestimonials(tx, changes, { actor, now })))
       }
       await rollups.flush(tx)
-      return removed
+      return { removed, withdrawn }
     })
   }
 
-  async upsertBatch(locationId: string, inputs: ReviewInput[], now: Date): Promise<UpsertOutcome> {
+  /**
+   * Writes one location's reviews, found by (location, source, external id): a batch can never touch
+   * another location's rows. Testimonials a change leaves standing on words, a rating or a review that
+   * is no longer there are withdrawn (audited as `actor`) in the same transaction.
+   */
+  async upsertBatch(locationId: string, inputs: ReviewInput[], now: Date, actor = 'system'): Promise<UpsertOutcome> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction((tx) => this.upsertEach(tx, locationId, inputs, now.toISOString()))
+        return await this.db.transaction((tx) => this.upsertEach(tx, locationId, inputs, now, actor))
       } catch (error) {
         if (!(error instanceof ConcurrentInsert) || attempt === 3) throw error
       }
     }
   }
 
-  private async readForChange(tx: SqlRunner, ids: string[]): Promise<ExistingReview[]> {
+  private async readForChange(tx: SqlRunner, where: SQL): Promise<ExistingReview[]> {
     return tx.all<ExistingReview>(
-      sql`select id, location_id as "locationId", created_at as "createdAt", rating, status, content_hash as "contentHash", revision
-          from reviews where id in ${inList(ids)}${forUpdate(tx)}`,
+      sql`select id, location_id as "locationId", source, external_id as "externalId", author, text, created_at as "createdAt", rating, status,
+                 content_hash as "contentHash", revision
+          from reviews where ${where}${forUpdate(tx)}`,
     )
   }
 
-  private async upsertEach(tx: SqlRunner, locationId: string, inputs: ReviewInput[], now: string): Promise<UpsertOutcome> {
-    const outcome: UpsertOutcome = { inserted: 0, revised: 0, unchanged: 0, changedIds: [] }
+  /** The location's stored reviews with these natural keys, by natural key. */
+  private async readByNaturalKey(tx: SqlRunner, locationId: string, inputs: ReviewInput[]): Promise<Map<string, ExistingReview>> {
+    const bySource = new Map<string, Set<string>>()
+    for (const input of inputs) bySource.set(input.source, (bySource.get(input.source) ?? new Set()).add(input.externalId))
+    const found = new Map<string, ExistingReview>()
+    for (const [source, externalIds] of bySource) {
+      const rows = await this.readForChange(tx, sql`location_id = ${locationId} and source = ${source} and external_id in ${inList([...externalIds])}`)
+      for (const row of rows) found.set(naturalKey(row.source, row.externalId), row)
+    }
+    return found
+  }
+
+  private async upsertEach(tx: SqlRunner, locationId: string, inputs: ReviewInput[], nowDate: Date, actor: string): Promise<UpsertOutcome> {
+    const now = nowDate.toISOString()
+    const outcome: UpsertOutcome = { inserted: 0, revised: 0, unchanged: 0, ids: [], changedIds: [], withdrawn: [], authorChangedIds: [] }
     const rollups = new RollupWriter()
     for (const part of inBatches(inputs)) {
-      const ids = part.map((input) => reviewIdFor(input.source, input.externalId))
-      const existing = new Map((await this.readForChange(tx, [...new Set(ids)])).map((r) => [r.id, r]))
-      const themes = await themesByReview(tx, [...existing.keys()])
+      const existing = await this.readByNaturalKey(tx, locationId, part)
+      const themes = await themesByReview(tx, [...existing.values()].map((r) => r.id))
       const inserts: unknown[][] = []
       const revisions: unknown[][] = []
       const updates: SQL[] = []
-      part.forEach((input, i) => {
-        const id = ids[i]!
+      const changes: ReviewChange[] = []
+      for (const input of part) {
+        const key = naturalKey(input.source, input.externalId)
         const hash = contentHash(input.rating, input.text)
         const createdAt = input.createdAt.toISOString()
-        const before = existing.get(id)
+        const before = existing.get(key)
         if (!before) {
+          const id = reviewIdFor(locationId, input.source, input.externalId)
           inserts.push([id, locationId, input.source, input.externalId, input.author, input.rating, input.text, input.url, createdAt, now, 1, hash, 'active'])
           revisions.push([id, 1, hash, input.rating, input.text, now])
           rollups.addNewReview(locationId, createdAt, input.rating)
           // The same review twice in one batch: the second copy finds the first.
-          existing.set(id, { id, locationId, createdAt, rating: input.rating, status: 'active', contentHash: hash, revision: 1 })
+          existing.set(key, { id, locationId, source: input.source, externalId: input.externalId, author: input.author, text: input.text, createdAt, rating: input.rating, status: 'active', contentHash: hash, revision: 1 })
           themes.set(id, [])
+          outcome.ids.push(id)
           outcome.inserted++
           outcome.changedIds.push(id)
-        } else if (before.contentHash !== hash || before.status !== 'active') {
+          continue
+        }
+        const id = before.id
+        outcome.ids.push(id)
+        const authorChanged = (before.author ?? null) !== (input.author ?? null)
+        if (before.contentHash !== hash || before.status !== 'active' || authorChanged) {
+          const contentChanged = before.contentHash !== hash || before.status !== 'active'
           const revision = before.contentHash === hash ? before.revision : before.revision + 1
-          const after: ExistingReview = { ...before, rating: input.rating, status: 'active', contentHash: hash, revision }
+          const after: ExistingReview = { ...before, author: input.author, text: input.text, rating: input.rating, status: 'active', contentHash: hash, revision }
           // The themes stay until the re-analysis this edit enqueues replaces them.
           rollups.replace(contributionFrom(before, themes.get(id) ?? []), contributionFrom(after, themes.get(id) ?? []))
-          existing.set(id, after)
+          existing.set(key, after)
           updates.push(sql`update reviews set author = ${input.author}, rating = ${input.rating}, text = ${input.text}, url = ${input.url}, updated_at = ${now},
             revision = ${revision}, content_hash = ${hash}, status = 'active' where id = ${id}`)
+          if (authorChanged) outcome.authorChangedIds.push(id)
+          if (!contentChanged) {
+            outcome.unchanged++
+            continue
+          }
           revisions.push([id, revision, hash, input.rating, input.text, now])
+          if (before.status === 'active') changes.push({ reviewId: id, before: { rating: before.rating, text: before.text }, after: { rating: input.rating, text: input.text } })
           outcome.revised++
           outcome.changedIds.push(id)
         } else {
           outcome.unchanged++
         }
-      })
+      }
       // Only on PostgreSQL can a review of this batch have been inserted by another process since
       // our read (SQLite has one writer): the batch then runs again.
       if ((await tx.insertRows('reviews', REVIEW_INSERT_COLUMNS, inserts, 'on conflict do nothing')) !== inserts.length) {
@@ -163,6 +213,7 @@ export class ReviewStore {
       }
       for (const update of updates) await tx.run(update)
       await tx.insertRows('review_revisions', REVISION_COLUMNS, revisions, 'on conflict do nothing')
+      outcome.withdrawn.push(...(await withdrawStaleTestimonials(tx, changes, { actor, now: nowDate })))
     }
     await rollups.flush(tx)
     return outcome
@@ -192,7 +243,7 @@ export class ReviewStore {
       const rollups = new RollupWriter()
       let saved = 0
       for (const part of inBatches(analyses)) {
-        const rows = new Map((await this.readForChange(tx, part.map((a) => a.reviewId))).map((r) => [r.id, r]))
+        const rows = new Map((await this.readForChange(tx, sql`id in ${inList(part.map((a) => a.reviewId))}`)).map((r) => [r.id, r]))
         // A review edited since it was read is left for the job its edit enqueued.
         const current = part.filter((a) => rows.get(a.reviewId)?.contentHash === a.contentHash)
         if (current.length === 0) continue

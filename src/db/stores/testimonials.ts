@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Excerpt } from '../../domain/excerpt.ts'
-import { inList, type Db, type SqlRunner } from '../database.ts'
+import { testimonialsToWithdraw, type ReviewChange, type Withdrawal } from '../../domain/withdrawal.ts'
+import { inList, type SqlRunner } from '../database.ts'
 import { newId } from '../ids.ts'
 import type { testimonials } from '../schema.ts'
 import { recordAudit } from './audit.ts'
@@ -63,32 +64,40 @@ export async function setTestimonialStatus(db: SqlRunner, params: { id: string; 
   return row ? toTestimonial(row) : null
 }
 
-// --- withdrawal after a sync (issue 4) ---
+// --- withdrawal when a source changes a review (issues 4 and 13) ---
 
 /** Testimonials that still quote one of these reviews (drafts and published; withdrawn ones are done). */
 export async function liveTestimonialsOf(db: SqlRunner, reviewIds: string[]): Promise<Testimonial[]> {
   if (reviewIds.length === 0) return []
-  const rows = await db.all<TestimonialRow>(sql`select ${columns} from testimonials where review_id in ${inList(reviewIds)} and status in ('draft', 'published')`)
+  // Locked on PostgreSQL: a concurrent withdrawal waits, then finds them withdrawn and writes no second audit entry.
+  const rows = await db.all<TestimonialRow>(
+    sql`select ${columns} from testimonials where review_id in ${inList(reviewIds)} and status in ('draft', 'published') order by id${db.dialect === 'postgres' ? sql` for update` : sql``}`,
+  )
   return rows.map(toTestimonial)
 }
 
-/** Withdraws a testimonial and writes why in the audit log, in one transaction. */
-export async function withdrawTestimonial(db: Db, params: { id: string; reason: string; actor: string; now: Date }): Promise<void> {
-  const at = params.now.toISOString()
-  await db.transaction(async (tx) => {
-    // Locked on PostgreSQL: a second withdrawal waits, then sees 'withdrawn' and writes no second audit entry.
-    const before = await tx.get<{ status: TestimonialStatus; reviewId: string; excerpt: string }>(
-      sql`select status, review_id as "reviewId", excerpt from testimonials where id = ${params.id}${tx.dialect === 'postgres' ? sql` for update` : sql``}`,
+/**
+ * Withdraws the testimonials that no longer stand after these review changes and writes why in the
+ * audit log, inside the caller's transaction (the one that wrote the changes).
+ */
+export async function withdrawStaleTestimonials(tx: SqlRunner, changes: ReviewChange[], params: { actor: string; now: Date }): Promise<Withdrawal[]> {
+  if (changes.length === 0) return []
+  const live = await liveTestimonialsOf(tx, changes.map((c) => c.reviewId))
+  const withdrawals = testimonialsToWithdraw(changes, live)
+  const byId = new Map(live.map((t) => [t.id, t]))
+  for (const w of withdrawals) {
+    const before = byId.get(w.testimonialId)!
+    await tx.run(
+      sql`update testimonials set status = 'withdrawn', withdrawn_at = ${params.now.toISOString()}, withdrawn_reason = ${w.reason} where id = ${w.testimonialId}`,
     )
-    if (!before || before.status === 'withdrawn') return
-    await tx.run(sql`update testimonials set status = 'withdrawn', withdrawn_at = ${at}, withdrawn_reason = ${params.reason} where id = ${params.id}`)
     await recordAudit(tx, {
       at: params.now,
       actor: params.actor,
       action: 'testimonial.withdrawn',
-      subject: params.id,
-      before: { status: before.status, reviewId: before.reviewId, excerpt: before.excerpt },
-      after: { status: 'withdrawn', reason: params.reason },
+      subject: w.testimonialId,
+      before: { status: before.status, reviewId: before.reviewId, excerpt: before.excerpt.text },
+      after: { status: 'withdrawn', reason: w.reason },
     })
-  })
+  }
+  return withdrawals
 }
