@@ -33,6 +33,7 @@ export interface ApiServerOptions {
   loginLimits?: LoginLimits
   google?: AppDependencies['google']
   places?: AppDependencies['places']
+  placesLimits?: AppDependencies['placesLimits']
 }
 
 export interface RunningApi {
@@ -101,6 +102,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     queuePrefix: options.prefix,
     ...(options.google && { google: options.google }),
     ...(options.places && { places: options.places }),
+    ...(options.placesLimits && { placesLimits: options.placesLimits }),
   })
   const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
   const server = createServer((req, res) => {
