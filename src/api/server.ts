@@ -33,6 +33,8 @@ export interface ApiServerOptions {
   loginLimits?: LoginLimits
   google?: AppDependencies['google']
   places?: AppDependencies['places']
+  /** Issue 13: the address links in rendered feeds point to; http://localhost:<port> when absent (development). */
+  publicBaseUrl?: string
   placesLimits?: AppDependencies['placesLimits']
 }
 
@@ -104,9 +106,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     ...(options.places && { places: options.places }),
     ...(options.placesLimits && { placesLimits: options.placesLimits }),
   })
-  const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
+  // Set as soon as the port is known (the default public address names it), before any request
+  // can be read: requests are I/O events, and none runs before the code after listen().
+  let handlePublicRead: ReturnType<typeof createPublicHandler> | undefined
   const server = createServer((req, res) => {
-    if (!handlePublicRead(req, res)) app(req, res)
+    if (!handlePublicRead!(req, res)) app(req, res)
   })
   server.keepAliveTimeout = 65_000
 
@@ -115,6 +119,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     server.listen(options.port, options.host, () => resolve())
   })
   const address = server.address() as AddressInfo
+  handlePublicRead = createPublicHandler(feeds, loadPublicAssets(), options.publicBaseUrl ?? `http://localhost:${address.port}`)
   const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
   return {
     server,
