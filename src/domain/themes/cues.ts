@@ -221,8 +221,8 @@ export interface RawMatch {
 export function findAll(compiled: CompiledPack, tokens: Token[], keys: ReadonlyArray<readonly string[]>, lastOf: Int32Array): RawMatch[] {
   const out: RawMatch[] = []
   // Each pattern ends at one trie node, so a node whose patterns were reported for the current
-  // start token (stamped with start + 1) is done: the first (shortest-gap) match wins.
-  const reportedFor = new Int32Array(compiled.nodeCount)
+  // start token is done: the first (shortest-gap) match wins.
+  const reported = new Set<number>()
   // States after a gap already walked from the current start token. A gap lets one trie node be
   // reached at several tokens, and each further gap multiplied the paths (seven gaps: 9^7 walks
   // for one token). A state (node, token, parity) reports the same matches whatever the path to
@@ -234,8 +234,8 @@ export function findAll(compiled: CompiledPack, tokens: Token[], keys: ReadonlyA
   let last = 0
 
   const walk = (node: TrieNode, ti: number, parity: number): void => {
-    if (node.ends !== null && reportedFor[node.id] !== start + 1) {
-      reportedFor[node.id] = start + 1
+    if (node.ends !== null && !reported.has(node.id)) {
+      reported.add(node.id)
       for (const p of node.ends) out.push({ p, start, end: ti, parity })
     }
     if (ti <= last) {
@@ -279,6 +279,7 @@ export function findAll(compiled: CompiledPack, tokens: Token[], keys: ReadonlyA
     if (ks.length === 0) continue
     start = i
     last = lastOf[i]!
+    reported.clear()
     walked.clear()
     for (const k of ks) {
       const c = rootNext.get(k)
