@@ -69,7 +69,8 @@ export type Config = {
   queuePrefix: string
   port: number
   host: string
-  publicBaseUrl: string | undefined
+  /** Issue 13: where links in rendered feeds point; required in production, http://localhost:<port> otherwise. */
+  publicBaseUrl: string
   adminApiKey: string | undefined
   workerConcurrency: number
   /** How long a job's lock lasts without renewal: after a crash, its job is retried this much later. */
@@ -146,6 +147,10 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   if (e.PLAUDIT_HEADERS_TIMEOUT_MS > e.PLAUDIT_REQUEST_TIMEOUT_MS) {
     throw new ConfigError(`Invalid configuration: PLAUDIT_HEADERS_TIMEOUT_MS=${e.PLAUDIT_HEADERS_TIMEOUT_MS} must not exceed PLAUDIT_REQUEST_TIMEOUT_MS=${e.PLAUDIT_REQUEST_TIMEOUT_MS}`)
   }
+  if (e.NODE_ENV === 'production' && e.PUBLIC_BASE_URL === undefined) {
+    // Links in pasted feeds must not come from a request's Host header, which anyone can set.
+    throw new ConfigError('Invalid configuration: PUBLIC_BASE_URL="": required in production, e.g. https://reviews.example.com')
+  }
   return {
     env: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL ?? e.PLAUDIT_DATABASE_FILE,
@@ -156,7 +161,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     queuePrefix: e.PLAUDIT_QUEUE_PREFIX,
     port: e.PORT,
     host: e.HOST,
-    publicBaseUrl: e.PUBLIC_BASE_URL,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     adminApiKey: e.PLAUDIT_ADMIN_API_KEY,
     workerConcurrency: e.PLAUDIT_WORKER_CONCURRENCY,
     workerLockMs: e.PLAUDIT_WORKER_LOCK_MS,

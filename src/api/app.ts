@@ -20,7 +20,8 @@ import { themePackRoutes } from './routes/theme-packs.ts'
 import { JobQueue, backfillJobId } from '../jobs/queue.ts'
 import { settingsRoutes, type SettingsDependencies } from './routes/settings.ts'
 import { handle } from './http.ts'
-import { placesFallback, type PlacesSettings } from '../services/places-fallback.ts'
+import { createPlacesFallback, type PlacesSettings } from '../services/places-fallback.ts'
+import { DEFAULT_PLACES_LIMITS, placesRateLimit, redisPlacesCache, type PlacesLimits } from './places-guard.ts'
 
 export interface AppDependencies {
   db: Db
@@ -47,6 +48,8 @@ export interface AppDependencies {
   places?: PlacesSettings
   /** Issue 13: which proxies may name the client (PLAUDIT_TRUST_PROXY); false by default. */
   trustProxy?: false | number | string
+  /** Issue 13: per-address limit and cache time of the Places fallback (tests lower them). */
+  placesLimits?: PlacesLimits
 }
 
 /** Headers every Express response starts with; a public route replaces cache-control with its own. */
@@ -124,15 +127,19 @@ export function createApp(deps: AppDependencies): express.Express {
     app.use('/app/settings', requireOwnerPage(deps.adminApiKey, sessionRole, localSetup), settingsRoutes(deps.google))
   }
   if (deps.places) {
-    const places = deps.places
-    // Public and read-only like the feeds, but fetched from Google at display time and never stored.
+    // Public and read-only like the feeds, but fetched from Google at display time (a billed call,
+    // hence the limit per address and the cache per Place) and never stored.
+    const limits = deps.placesLimits ?? DEFAULT_PLACES_LIMITS
+    const prefix = deps.queuePrefix ?? 'plaudit'
+    const placesFallback = createPlacesFallback(deps.db, deps.places, redisPlacesCache(deps.redis, prefix, limits.cacheSeconds))
     app.get(
       '/api/public/v1/locations/:id/google-reviews',
       (_req, res, next) => {
         res.set({ 'access-control-allow-origin': '*', 'cache-control': 'no-store' })
         next()
       },
-      handle((req) => placesFallback(deps.db, places, req.params.id as string)),
+      placesRateLimit(deps.redis, prefix, limits),
+      handle((req) => placesFallback(req.params.id as string)),
     )
   }
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)))

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import { LRUCache } from 'lru-cache'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import type { Db } from '../db/database.ts'
 import { loadAllFeeds, loadFeed, type StoredFeed } from '../db/stores/feeds.ts'
@@ -7,7 +8,8 @@ import { etagOf } from '../services/feed-publisher.ts'
 
 import { FEED_CACHE_CONTROL, type ReadyAsset } from './public-handler.ts'
 
-const MAX_RENDERINGS_PER_FEED = 200
+/** Renderings (HTML fragment, iframe page) of every feed kept at once; the least recently used goes first. */
+const MAX_RENDERINGS = 2000
 
 export type CachedFeed = ReadyAsset
 
@@ -16,11 +18,22 @@ function toCached(feed: StoredFeed): CachedFeed {
   return { etag: feed.etag, body, ...precompress(body), contentType: 'application/json; charset=utf-8', cacheControl: FEED_CACHE_CONTROL }
 }
 
-/** Both encodings at their best level, once per change, so a request never compresses. */
+/** Both encodings at their best level, once per change of a feed, so a request never compresses. */
 export function precompress(body: Buffer): { gzip: Buffer; brotli: Buffer } {
   return {
     gzip: gzipSync(body, { level: 9 }),
     brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+  }
+}
+
+/**
+ * A rendering is compressed on the request that first asks for it: levels that cost well under a
+ * millisecond (brotli 11 took several), a few percent larger.
+ */
+export function compressQuickly(body: Buffer): { gzip: Buffer; brotli: Buffer } {
+  return {
+    gzip: gzipSync(body, { level: 6 }),
+    brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
   }
 }
 
@@ -31,8 +44,12 @@ export function precompress(body: Buffer): { gzip: Buffer; brotli: Buffer } {
  */
 export class FeedCache extends EventEmitter<{ reloaded: [slug: string] }> {
   private readonly feeds = new Map<string, CachedFeed>()
-  /** Renderings of a feed (HTML fragment, iframe page) made on first request, dropped when it changes. */
-  private readonly renderings = new Map<string, Map<string, CachedFeed>>()
+  /**
+   * Renderings made on first request, keyed by the feed's ETag and the variant: a changed feed
+   * is never served from an old rendering, and old ones age out. Bounded, so a crawler cycling
+   * query strings costs memory of at most MAX_RENDERINGS pages and evicts only the coldest.
+   */
+  private readonly renderings = new LRUCache<string, CachedFeed>({ max: MAX_RENDERINGS })
   /** Bumped by every put and reload of a slug: a read that finishes after a newer one started is stale. */
   private readonly versions = new Map<string, number>()
   /** The version each slug's latest reload started at. */
@@ -55,22 +72,18 @@ export class FeedCache extends EventEmitter<{ reloaded: [slug: string] }> {
   put(feed: StoredFeed): void {
     this.bump(feed.slug)
     this.feeds.set(feed.slug, toCached(feed))
-    this.renderings.delete(feed.slug)
   }
 
   /** A rendering of the current feed, made once per variant and kept until the feed changes. */
   rendering(slug: string, variant: string, render: (feed: PublicFeed) => string): CachedFeed | undefined {
     const feed = this.feeds.get(slug)
     if (!feed) return undefined
-    let variants = this.renderings.get(slug)
-    if (!variants) this.renderings.set(slug, (variants = new Map()))
-    let ready = variants.get(variant)
+    const key = `${feed.etag} ${variant}`
+    let ready = this.renderings.get(key)
     if (!ready) {
-      // Variants come from query strings; a bound keeps a crawler from filling memory.
-      if (variants.size >= MAX_RENDERINGS_PER_FEED) variants.clear()
       const body = Buffer.from(render(JSON.parse(feed.body.toString('utf8')) as PublicFeed))
-      ready = { etag: etagOf(body), body, ...precompress(body), contentType: 'text/html; charset=utf-8', cacheControl: FEED_CACHE_CONTROL }
-      variants.set(variant, ready)
+      ready = { etag: etagOf(body), body, ...compressQuickly(body), contentType: 'text/html; charset=utf-8', cacheControl: FEED_CACHE_CONTROL }
+      this.renderings.set(key, ready)
     }
     return ready
   }
@@ -89,8 +102,12 @@ export class FeedCache extends EventEmitter<{ reloaded: [slug: string] }> {
     }
     if (feed) this.put(feed)
     else this.feeds.delete(slug)
-    this.renderings.delete(slug)
     this.emit('reloaded', slug)
+  }
+
+  /** How many renderings are held (bounded by MAX_RENDERINGS). */
+  get renderingCount(): number {
+    return this.renderings.size
   }
 
   get(slug: string): CachedFeed | undefined {

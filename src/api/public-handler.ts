@@ -32,7 +32,10 @@ export interface ReadyAsset {
  * The public read path, answered ahead of Express from bytes prepared in advance: no database,
  * no routing stack. Returns false for every other request, which then goes to the Express app.
  */
-export function createPublicHandler(feeds: FeedCache, assets: Map<string, ReadyAsset>) {
+export function createPublicHandler(feeds: FeedCache, assets: Map<string, ReadyAsset>, publicBaseUrl: string) {
+  // Links in a fragment pasted elsewhere must be absolute; they come from the configured address,
+  // never from the request's Host header (issue 13: `Host: evil.example` ended up in the links).
+  const origin = new URL('/', publicBaseUrl).href
   return function handlePublicRead(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false
     const url = req.url ?? '/'
@@ -55,13 +58,15 @@ export function createPublicHandler(feeds: FeedCache, assets: Map<string, ReadyA
     if (!html) return false
     const slug = html[1]!
     const embed = path.startsWith('/embed/')
-    const options = htmlOptions(req, queryAt === -1 ? '' : url.slice(queryAt + 1))
+    const options = htmlOptions(origin, queryAt === -1 ? '' : url.slice(queryAt + 1))
     if (typeof options === 'string') {
       res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*', 'cache-control': 'no-store' })
       res.end(JSON.stringify({ error: 'invalid_request', message: options }))
       return true
     }
-    const variant = `${embed ? 'embed' : 'html'} ${options.origin} ${options.layout} ${options.max} ${options.themes.join(',')}`
+    // Keyed on the parsed values, so parameter order, case, repeats and unknown parameters do not
+    // make new entries.
+    const variant = `${embed ? 'embed' : 'html'} ${options.layout} ${options.max} ${options.themes.join(',')}`
     const ready = feeds.rendering(slug, variant, (feed) => (embed ? renderEmbedPage(feed, options) : renderFeedHtml(feed, options)))
     if (!ready) return notFound(res, slug)
     send(req, res, ready, embed ? EMBED_HEADERS : FEED_HTML_HEADERS)
@@ -75,22 +80,25 @@ function notFound(res: ServerResponse, slug: string): true {
   return true
 }
 
-/** layout, max and theme from the query string, or a message naming the bad parameter. */
-function htmlOptions(req: IncomingMessage, query: string): HtmlOptions | string {
-  const params = new URLSearchParams(query)
-  for (const key of params.keys()) if (!['layout', 'max', 'theme'].includes(key)) return `unknown parameter "${key}"`
-  const layout = params.get('layout') ?? 'list'
+/**
+ * layout, max and theme from the query string, normalised (names and values in any case, themes
+ * sorted without repeats, other parameters ignored), or a message naming the bad value.
+ */
+function htmlOptions(origin: string, query: string): HtmlOptions | string {
+  const params = new Map<string, string>()
+  for (const [key, value] of new URLSearchParams(query)) {
+    const name = key.toLowerCase()
+    if ((name === 'layout' || name === 'max' || name === 'theme') && !params.has(name)) params.set(name, value.trim().toLowerCase())
+  }
+  const layout = params.get('layout') || 'list'
   if (!(HTML_LAYOUTS as readonly string[]).includes(layout)) return `layout: must be one of ${HTML_LAYOUTS.join(', ')} (got ${JSON.stringify(layout)})`
-  const maxText = params.get('max') ?? '6'
-  const max = /^\d{1,2}$/.test(maxText) ? Number(maxText) : NaN
+  const maxText = params.get('max') || '6'
+  const max = /^\d{1,3}$/.test(maxText) ? Number(maxText) : NaN
   if (!(max >= 1 && max <= 50)) return `max: must be a whole number 1..50 (got ${JSON.stringify(maxText)})`
-  const themes = (params.get('theme') ?? '').split(/[\s,]+/).filter(Boolean)
+  const themes = [...new Set((params.get('theme') ?? '').split(/[\s,]+/).filter(Boolean))].sort()
   const badTheme = themes.find((t) => !THEME.test(t))
   if (badTheme !== undefined || themes.length > 5) return `theme: must be up to 5 theme ids (got ${JSON.stringify(params.get('theme'))})`
-  // Links in a fragment pasted elsewhere must be absolute: they point back at this service.
-  const host = /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host ?? '') ? req.headers.host! : 'localhost'
-  const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'
-  return { origin: `${scheme}://${host}/`, layout: layout as HtmlLayout, max, themes: themes.sort() }
+  return { origin, layout: layout as HtmlLayout, max, themes }
 }
 
 function send(req: IncomingMessage, res: ServerResponse, asset: ReadyAsset, extra?: Record<string, string>): void {

@@ -38,6 +38,9 @@ export interface ApiServerOptions {
   /** Issue 13: a client that trickles its headers, or its whole request, is dropped after these. */
   headersTimeoutMs?: number
   requestTimeoutMs?: number
+  /** Issue 13: the address links in rendered feeds point to; http://localhost:<port> when absent (development). */
+  publicBaseUrl?: string
+  placesLimits?: AppDependencies['placesLimits']
 }
 
 export const DEFAULT_HEADERS_TIMEOUT_MS = 20_000
@@ -112,15 +115,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     ...(options.google && { google: options.google }),
     ...(options.places && { places: options.places }),
     trustProxy: options.trustProxy ?? false,
+    ...(options.placesLimits && { placesLimits: options.placesLimits }),
   })
-  const handlePublicRead = createPublicHandler(feeds, loadPublicAssets())
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
   const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout)
   // Node checks both limits every connectionsCheckingInterval (30 s by default), which would let a
   // slow client hold its socket up to twice the limit; check often enough to cut it near the limit.
   const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4)))
+  // Set as soon as the port is known (the default public address names it), before any request
+  // can be read: requests are I/O events, and none runs before the code after listen().
+  let handlePublicRead: ReturnType<typeof createPublicHandler> | undefined
   const server = createServer({ requestTimeout, headersTimeout, connectionsCheckingInterval }, (req, res) => {
-    if (!handlePublicRead(req, res)) app(req, res)
+    if (!handlePublicRead!(req, res)) app(req, res)
   })
   server.keepAliveTimeout = 65_000
 
@@ -129,6 +135,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     server.listen(options.port, options.host, () => resolve())
   })
   const address = server.address() as AddressInfo
+  handlePublicRead = createPublicHandler(feeds, loadPublicAssets(), options.publicBaseUrl ?? `http://localhost:${address.port}`)
   const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
   return {
     server,

@@ -129,6 +129,7 @@ program
       now: systemClock,
       port: runtime.config.port,
       host: runtime.config.host,
+      publicBaseUrl: runtime.config.publicBaseUrl,
       ratingStructuredData: runtime.config.ratingStructuredData,
       secureCookies: runtime.config.secureCookies,
       trustProxy: runtime.config.trustProxy,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { POLARITIES, type TagResult } from '../domain/review.ts'
-import { compilePack } from '../domain/themes/cues.ts'
+import { compilePack, packLimitProblem } from '../domain/themes/cues.ts'
 import { chiropracticPack } from '../domain/themes/default-pack.ts'
 import { compileModel, trainThemeModels, type LearnedModel, type TrainingExample } from '../domain/themes/learner.ts'
 import type { ThemePack } from '../domain/themes/pack.ts'
@@ -72,6 +72,9 @@ export function parsePack(input: unknown): ThemePack {
   if (pack.fallbackTheme !== undefined && !ids.has(pack.fallbackTheme)) {
     throw new RuleViolationError(`invalid theme pack: fallbackTheme "${pack.fallbackTheme}" is not one of its themes`)
   }
+  // Checked before compiling: a cue past the limits could stall the process that tags with it.
+  const tooCostly = packLimitProblem(pack)
+  if (tooCostly !== null) throw new RuleViolationError(`invalid theme pack: ${tooCostly}`)
   try {
     compilePack(pack)
   } catch (error) {

@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import type { Redis } from 'ioredis'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -67,8 +68,54 @@ describe('the Places API (New) fallback for a location known only by its Place i
     // Nothing was stored: no review rows, so nothing can be curated.
     expect((await temp.db.get<{ n: number }>(sql`select count(*) as n from reviews`))!.n).toBe(0)
 
-    await fetch(`${api.url}/api/public/v1/locations/mission-clinic/google-reviews`)
-    expect(fake.count('places')).toBe(2)
+  })
+
+  it('calls Google once per Place for many requests, and a second API process sharing Redis reuses the answer', async () => {
+    await redis.del(`${prefix}:places-answer:${PLACE_ID}`)
+    const before = fake.count('places')
+    const url = `${api.url}/api/public/v1/locations/mission-clinic/google-reviews`
+    const first = await Promise.all(Array.from({ length: 10 }, () => fetch(url).then((r) => r.json())))
+    for (let i = 0; i < 10; i++) expect((await fetch(url)).status).toBe(200)
+    expect(fake.count('places') - before).toBe(1)
+    expect(first[9]).toEqual(first[0])
+
+    const second = await startApiServer({
+      db: temp.db, redis, prefix, logger: silentLogger, adminApiKey: undefined, themeIds: [], now: () => new Date('2026-11-25T09:00:00Z'),
+      port: 0, host: '127.0.0.1', places: { apiKey: 'test-places-key', apiRoot: fake.url },
+    })
+    try {
+      const response = await fetch(`${second.url}/api/public/v1/locations/mission-clinic/google-reviews`)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual(first[0])
+      expect(fake.count('places') - before).toBe(1)
+    } finally {
+      await second.close()
+    }
+    // The cached answer expires (an hour by default): once it is gone, Google is asked again.
+    await redis.del(`${prefix}:places-answer:${PLACE_ID}`)
+    expect((await fetch(url)).status).toBe(200)
+    expect(fake.count('places') - before).toBe(2)
+  })
+
+  it('answers a flood from one address with 429 and Retry-After, while another address is still served', async () => {
+    const limited = await startApiServer({
+      db: temp.db, redis, prefix: `${prefix}-flood`, logger: silentLogger, adminApiKey: undefined, themeIds: [], now: () => new Date('2026-11-25T09:00:00Z'),
+      port: 0, host: '127.0.0.1', places: { apiKey: 'test-places-key', apiRoot: fake.url },
+      placesLimits: { perAddress: 5, windowSeconds: 600, cacheSeconds: 3600 },
+    })
+    try {
+      const path = '/api/public/v1/locations/mission-clinic/google-reviews'
+      const statuses: number[] = []
+      for (let i = 0; i < 8; i++) statuses.push((await getFrom(limited.url, path, '127.0.0.1')).status)
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429])
+      const refused = await getFrom(limited.url, path, '127.0.0.1')
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+      expect(JSON.parse(refused.body)).toMatchObject({ error: 'too_many_attempts', message: expect.stringContaining('too many requests for Google reviews from this address') })
+      expect((await getFrom(limited.url, path, '127.0.0.2')).status).toBe(200)
+    } finally {
+      await limited.close()
+      await removeKeys(`${prefix}-flood`)
+    }
   })
 
   it('says which location has no Place id', async () => {
@@ -77,3 +124,18 @@ describe('the Places API (New) fallback for a location known only by its Place i
     expect(await response.json()).toMatchObject({ message: 'location "unknown" has no Place id' })
   })
 })
+
+/** A GET sent from a chosen loopback address (127.0.0.2 is a different client to the server). */
+function getFrom(base: string, path: string, localAddress: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(path, base)
+    const req = request({ host: target.hostname, port: target.port, path: target.pathname, localAddress, agent: false }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}

@@ -69,6 +69,15 @@ describe('theme packs through the API, the queue and the worker', () => {
     expect((await get('/api/v1/theme-packs/chiropractic')).body.pack.version).toBe(1)
   })
 
+  it('refuses through the API the pack whose cue has seven gaps (issue 13), naming the cue, and the feed stays answered', async () => {
+    const pack = (await get('/api/v1/theme-packs/chiropractic')).body.pack as ThemePack
+    const cue = `pain ${Array.from({ length: 7 }, () => '... pain').join(' ')} zz`
+    const refused = await send('PUT', '/api/v1/theme-packs/chiropractic', { ...pack, themes: [{ ...pack.themes[0]!, cues: [cue] }, ...pack.themes.slice(1)] })
+    expect(refused.status).toBe(422)
+    expect(refused.body.message).toContain(`cue "${cue}": 7 gaps (.. or ...) in one phrase, at most 2 allowed`)
+    expect((await get('/api/v1/theme-packs/chiropractic')).body.pack.version).toBe(1)
+  })
+
   it('re-tags every review in batches when the active pack changes, and mentions carry the new version', async () => {
     const r2 = reviewIdFor('clinic', 'import', 'r2')
     expect(await mentionVersions(suite.temp.db, r2)).toEqual([])

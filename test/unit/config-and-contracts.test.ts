@@ -13,6 +13,12 @@ describe('configuration', () => {
     expect(() => parseConfig({ PLAUDIT_ADMIN_API_KEY: 'short' })).toThrow('PLAUDIT_ADMIN_API_KEY must be at least 16 characters')
     expect(() => parseConfig({ REDIS_URL: 'not a url' })).toThrow('REDIS_URL')
   })
+
+  it('refuses to start in production without PUBLIC_BASE_URL, and defaults it to localhost in development (issue 13)', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow('PUBLIC_BASE_URL="": required in production')
+    expect(parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://reviews.example.com' }).publicBaseUrl).toBe('https://reviews.example.com')
+    expect(parseConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080')
+  })
 })
 
 describe('job contracts', () => {
@@ -30,8 +36,8 @@ describe('job contracts', () => {
 
 describe('secure cookies setting', () => {
   it('is on in production unless turned off, and off elsewhere unless turned on', () => {
-    expect(parseConfig({ NODE_ENV: 'production' }).secureCookies).toBe(true)
-    expect(parseConfig({ NODE_ENV: 'production', PLAUDIT_SECURE_COOKIES: 'false' }).secureCookies).toBe(false)
+    expect(parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://reviews.example.com' }).secureCookies).toBe(true)
+    expect(parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://reviews.example.com', PLAUDIT_SECURE_COOKIES: 'false' }).secureCookies).toBe(false)
     expect(parseConfig({}).secureCookies).toBe(false)
     expect(parseConfig({ PLAUDIT_SECURE_COOKIES: 'true' }).secureCookies).toBe(true)
     expect(() => parseConfig({ PLAUDIT_SECURE_COOKIES: 'yes' })).toThrow('PLAUDIT_SECURE_COOKIES')

@@ -37,6 +37,8 @@ export interface Pattern {
  * trie walks each shared prefix once per token instead of once per phrase.
  */
 interface TrieNode {
+  /** unique within its pack: keys the matcher's memo of states already walked */
+  id: number
   /** single-token elements: a stem, =word, NUM or AMOUNT */
   next: Map<string, TrieNode> | null
   any: TrieNode | null
@@ -49,20 +51,11 @@ export interface CompiledPack {
   themeIds: string[]
   root: TrieNode
   patternCount: number
+  nodeCount: number
 }
 
-function newNode(): TrieNode {
-  return { next: null, any: null, gap: null, longGap: null, ends: null }
-}
-
-function child(node: TrieNode, e: string): TrieNode {
-  if (e === GAP) return (node.gap ??= newNode())
-  if (e === LONG_GAP) return (node.longGap ??= newNode())
-  if (e === ANY) return (node.any ??= newNode())
-  node.next ??= new Map()
-  let c = node.next.get(e)
-  if (c === undefined) node.next.set(e, (c = newNode()))
-  return c
+function newNode(id: number): TrieNode {
+  return { id, next: null, any: null, gap: null, longGap: null, ends: null }
 }
 
 const CUE_PART_RE = /\(([^()]*)\)(\?)?|[^\s()]+/g
@@ -92,7 +85,7 @@ function wordsOf(alternative: string): string[] {
 }
 
 /** Expands "(took|takes) (her|the) time" into every stem sequence it stands for. */
-export function expandCue(cue: string): string[][] {
+export function expandCue(cue: string, maxPhrases: number = MAX_VARIANTS): string[][] {
   let variants: string[][] = [[]]
   CUE_PART_RE.lastIndex = 0
   let m: RegExpExecArray | null
@@ -101,7 +94,7 @@ export function expandCue(cue: string): string[][] {
     if (m[2] !== undefined) options.push([])
     const next: string[][] = []
     for (const v of variants) for (const o of options) next.push(v.concat(o))
-    if (next.length > MAX_VARIANTS) throw new Error(`cue "${cue}" expands to too many phrases`)
+    if (next.length > maxPhrases) throw new Error(`cue "${cue}" expands to more than ${maxPhrases} phrases`)
     variants = next
   }
   const out: string[][] = []
@@ -118,12 +111,70 @@ export function expandCue(cue: string): string[][] {
   return out
 }
 
+/**
+ * What a saved pack may ask of the matcher, so that tagging stays linear in the text whatever
+ * the pack. The shipped packs use at most 1 gap, 109 alternatives and 2,088 phrases in a cue,
+ * 6,278 gapped phrases and 21,977 phrases in all.
+ */
+export const CUE_LIMITS = {
+  gapsPerPhrase: 2,
+  alternativesPerGroup: 200,
+  phrasesPerCue: 5_000,
+  wordsPerPhrase: 24,
+  gappedPhrasesPerPack: 10_000,
+  phrasesPerPack: 100_000,
+} as const
+
+/** The first limit a pack exceeds, naming the theme and the cue, or null. */
+export function packLimitProblem(pack: ThemePack): string | null {
+  let phrases = 0
+  let gapped = 0
+  for (const theme of pack.themes) {
+    for (const cue of [theme.cues, theme.antiCues, theme.positiveCues, theme.negativeCues, theme.weakCues, theme.supportCues].flat()) {
+      if (cue === undefined) continue
+      const where = `theme "${theme.id}", cue "${cue}"`
+      CUE_PART_RE.lastIndex = 0
+      let m: RegExpExecArray | null
+      while ((m = CUE_PART_RE.exec(cue)) !== null) {
+        const alternatives = m[1]?.split('|').length ?? 1
+        if (alternatives > CUE_LIMITS.alternativesPerGroup) return `${where}: a group has ${alternatives} alternatives, at most ${CUE_LIMITS.alternativesPerGroup} allowed`
+      }
+      let expanded: string[][]
+      try {
+        expanded = expandCue(cue.toLowerCase(), CUE_LIMITS.phrasesPerCue)
+      } catch (error) {
+        return `theme "${theme.id}": ${(error as Error).message}`
+      }
+      for (const phrase of expanded) {
+        const gaps = phrase.filter(isGap).length
+        if (gaps > CUE_LIMITS.gapsPerPhrase) return `${where}: ${gaps} gaps (.. or ...) in one phrase, at most ${CUE_LIMITS.gapsPerPhrase} allowed`
+        if (phrase.length > CUE_LIMITS.wordsPerPhrase) return `${where}: ${phrase.length} words in one phrase, at most ${CUE_LIMITS.wordsPerPhrase} allowed`
+        if (gaps > 0) gapped++
+      }
+      phrases += expanded.length
+      if (gapped > CUE_LIMITS.gappedPhrasesPerPack) return `${where}: the pack's cues expand to more than ${CUE_LIMITS.gappedPhrasesPerPack} phrases with gaps`
+      if (phrases > CUE_LIMITS.phrasesPerPack) return `${where}: the pack's cues expand to more than ${CUE_LIMITS.phrasesPerPack} phrases`
+    }
+  }
+  return null
+}
+
 function isGap(e: string): boolean {
   return e === GAP || e === LONG_GAP
 }
 
 export function compilePack(pack: ThemePack): CompiledPack {
-  const root = newNode()
+  let nodeCount = 0
+  const root = newNode(nodeCount++)
+  const child = (node: TrieNode, e: string): TrieNode => {
+    if (e === GAP) return (node.gap ??= newNode(nodeCount++))
+    if (e === LONG_GAP) return (node.longGap ??= newNode(nodeCount++))
+    if (e === ANY) return (node.any ??= newNode(nodeCount++))
+    node.next ??= new Map()
+    let c = node.next.get(e)
+    if (c === undefined) node.next.set(e, (c = newNode(nodeCount++)))
+    return c
+  }
   let patternCount = 0
   const add = (theme: number, role: CueRole, polarity: -1 | 0 | 1, cues: readonly string[] | undefined): void => {
     for (const source of cues ?? []) {
@@ -142,7 +193,7 @@ export function compilePack(pack: ThemePack): CompiledPack {
     add(i, 'support', 0, t.supportCues)
     add(i, 'anti', 0, t.antiCues)
   })
-  return { themeIds: pack.themes.map((t) => t.id), root, patternCount }
+  return { themeIds: pack.themes.map((t) => t.id), root, patternCount, nodeCount }
 }
 
 /** Trie keys a token can match as a single-token element. */
@@ -169,18 +220,23 @@ export interface RawMatch {
  */
 export function findAll(compiled: CompiledPack, tokens: Token[], keys: ReadonlyArray<readonly string[]>, lastOf: Int32Array): RawMatch[] {
   const out: RawMatch[] = []
-  // patterns already reported for the current start token: the first (shortest-gap) match wins
-  const seen = new Set<number>()
+  // Each pattern ends at one trie node, so a node whose patterns were reported for the current
+  // start token is done: the first (shortest-gap) match wins.
+  const reported = new Set<number>()
+  // States after a gap already walked from the current start token. A gap lets one trie node be
+  // reached at several tokens, and each further gap multiplied the paths (seven gaps: 9^7 walks
+  // for one token). A state (node, token, parity) reports the same matches whatever the path to
+  // it, and the first visit already reported them, so a second visit is skipped: the walk stays
+  // within nodes × tokens per start token, and the results are the same as the full search.
+  const walked = new Set<number>()
+  const stride = tokens.length + 1
   let start = 0
   let last = 0
 
   const walk = (node: TrieNode, ti: number, parity: number): void => {
-    if (node.ends !== null) {
-      for (const p of node.ends) {
-        if (seen.has(p.id)) continue
-        seen.add(p.id)
-        out.push({ p, start, end: ti, parity })
-      }
+    if (node.ends !== null && !reported.has(node.id)) {
+      reported.add(node.id)
+      for (const p of node.ends) out.push({ p, start, end: ti, parity })
     }
     if (ti <= last) {
       if (node.next !== null) {
@@ -198,7 +254,11 @@ export function findAll(compiled: CompiledPack, tokens: Token[], keys: ReadonlyA
   const gapWalk = (node: TrieNode, ti: number, parity: number, max: number): void => {
     let skipped = 0
     for (let t = ti; ; t++) {
-      walk(node, t, parity)
+      const state = (node.id * stride + t) * 2 + parity
+      if (!walked.has(state)) {
+        walked.add(state)
+        walk(node, t, parity)
+      }
       if (skipped === max || t > last) return
       const tok = tokens[t]!
       // a gap stays inside one clause: "neck without warning and I've had a stiff neck" must
@@ -219,7 +279,8 @@ export function findAll(compiled: CompiledPack, tokens: Token[], keys: ReadonlyA
     if (ks.length === 0) continue
     start = i
     last = lastOf[i]!
-    seen.clear()
+    reported.clear()
+    walked.clear()
     for (const k of ks) {
       const c = rootNext.get(k)
       if (c !== undefined) walk(c, i + 1, 0)

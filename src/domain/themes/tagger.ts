@@ -178,27 +178,80 @@ function sentenceMention(
  * theme, and support cues with no cue of their theme nearby.
  */
 function resolve(matches: RawMatch[], tokens: Token[], segments: Segment[]): RawMatch[] {
-  const anti = matches.filter((m) => m.p.role === 'anti')
-  let live = matches.filter(
-    (m) => m.p.role !== 'anti' &&
-      !anti.some((a) => a.p.theme === m.p.theme && a.start < m.end && m.start < a.end),
-  )
-  live = live.filter(
-    (m) => !live.some((o) => o !== m && o.p.theme === m.p.theme && o.start <= m.start &&
-      m.end <= o.end && o.end - o.start > m.end - m.start),
-  )
-  // A support cue ("worth it") speaks about a theme only right after that theme came up.
-  const cuedIn = new Set<string>()
-  for (const m of live) {
-    if (m.p.role !== 'support') {
-      cuedIn.add(`${m.p.theme}:${segments[tokens[m.start]!.segment]!.sentence}`)
+  // Both rules compare matches of one theme; sorting by start keeps them n log n in the matches
+  // (a pack of many gapped cues finds thousands of them, and pairwise checks stalled the process).
+  const anti = new Map<number, SpanIndex>()
+  for (const [theme, list] of byTheme(matches.filter((m) => m.p.role === 'anti'))) anti.set(theme, spanIndex(list))
+  let live = matches.filter((m) => m.p.role !== 'anti' && !overlapsAny(anti.get(m.p.theme), m))
+  const contained = new Set<RawMatch>()
+  for (const group of byTheme(live).values()) {
+    // m falls inside a longer match o when o.start <= m.start, m.end <= o.end and the spans differ.
+    let maxEndBefore = -1
+    for (let i = 0; i < group.length; ) {
+      let j = i
+      let maxEndHere = -1
+      while (j < group.length && group[j]!.start === group[i]!.start) maxEndHere = Math.max(maxEndHere, group[j++]!.end)
+      for (let k = i; k < j; k++) {
+        const m = group[k]!
+        if (maxEndBefore >= m.end || maxEndHere > m.end) contained.add(m)
+      }
+      maxEndBefore = Math.max(maxEndBefore, maxEndHere)
+      i = j
     }
   }
+  if (contained.size > 0) live = live.filter((m) => !contained.has(m))
+  // A support cue ("worth it") speaks about a theme only right after that theme came up.
+  const themeCount = 1 + live.reduce((n, m) => Math.max(n, m.p.theme), 0)
+  const sentenceOf = (m: RawMatch) => segments[tokens[m.start]!.segment]!.sentence
+  const cuedIn = new Set<number>()
+  let supports = false
+  for (const m of live) {
+    if (m.p.role !== 'support') cuedIn.add(sentenceOf(m) * themeCount + m.p.theme)
+    else supports = true
+  }
+  if (!supports) return live
   return live.filter((m) => {
     if (m.p.role !== 'support') return true
-    const s = segments[tokens[m.start]!.segment]!.sentence
-    return cuedIn.has(`${m.p.theme}:${s}`) || cuedIn.has(`${m.p.theme}:${s - 1}`)
+    const s = sentenceOf(m)
+    return cuedIn.has(s * themeCount + m.p.theme) || cuedIn.has((s - 1) * themeCount + m.p.theme)
   })
+}
+
+/** Matches per theme, each list sorted by start. */
+function byTheme(matches: RawMatch[]): Map<number, RawMatch[]> {
+  const out = new Map<number, RawMatch[]>()
+  for (const m of matches) {
+    const list = out.get(m.p.theme)
+    if (list === undefined) out.set(m.p.theme, [m])
+    else list.push(m)
+  }
+  for (const list of out.values()) list.sort((a, b) => a.start - b.start)
+  return out
+}
+
+/** Spans sorted by start, with the furthest end reached so far: an overlap test is one binary search. */
+interface SpanIndex {
+  starts: number[]
+  maxEnd: number[]
+}
+
+function spanIndex(sorted: RawMatch[]): SpanIndex {
+  const maxEnd: number[] = []
+  for (const a of sorted) maxEnd.push(Math.max(a.end, maxEnd[maxEnd.length - 1] ?? -1))
+  return { starts: sorted.map((a) => a.start), maxEnd }
+}
+
+/** Whether m overlaps a span of the index: one that starts before m ends reaches past m's start. */
+function overlapsAny(index: SpanIndex | undefined, m: RawMatch): boolean {
+  if (index === undefined) return false
+  let lo = 0
+  let hi = index.starts.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (index.starts[mid]! < m.end) lo = mid + 1
+    else hi = mid
+  }
+  return lo > 0 && index.maxEnd[lo - 1]! > m.start
 }
 
 function judge(

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { CUE_LIMITS } from '../../src/domain/themes/cues.ts'
+import type { ThemePack } from '../../src/domain/themes/pack.ts'
+import { createTagger } from '../../src/domain/themes/tagger.ts'
+import { parsePack } from '../../src/services/theme-packs.ts'
+
+// Issue 13, point 11: a 427-byte pack with a cue of seven "..." gaps blocked the event loop for
+// 10 s. The validator caps gaps and alternatives, and the matcher no longer multiplies its work
+// per gap.
+
+const WORDS = ['neck', 'back', 'pain', 'desk', 'posture', 'time', 'staff', 'visit', 'gentle', 'rushed']
+/** 80 words in one clause, every one of them a cue word, so every gap can open anywhere. */
+const REVIEW = Array.from({ length: 80 }, (_, i) => WORDS[(i * 7) % WORDS.length]).join(' ')
+const group = (words: string[]) => `(${words.join('|')})`
+
+function packOf(themes: Array<Partial<ThemePack['themes'][number]>>): unknown {
+  return { id: 'abuse', label: 'Abuse', themes: themes.map((t, i) => ({ id: `t${i}`, label: `T${i}`, cues: [], antiCues: [], ...t })) }
+}
+
+/** CPU time of one call (not wall time: the machine is shared), the median of many runs. */
+function medianCpuMs(run: () => void, runs = 21): number {
+  for (let i = 0; i < 10; i++) run()
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const before = process.cpuUsage()
+    run()
+    const used = process.cpuUsage(before)
+    times.push((used.user + used.system) / 1000)
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!
+}
+
+describe('theme packs that would make tagging slow', () => {
+  it('refuses the pack with seven gaps in a cue, naming the theme and the cue, and accepts two', () => {
+    const cue = `pain ${Array.from({ length: 7 }, () => '... pain').join(' ')} zz`
+    expect(() => parsePack(packOf([{ cues: [cue] }]))).toThrow(`theme "t0", cue "${cue}": 7 gaps (.. or ...) in one phrase, at most 2 allowed`)
+    expect(parsePack(packOf([{ cues: ['pain ... pain ... better'] }])).themes).toHaveLength(1)
+  })
+
+  it('refuses a group of more alternatives than the limit, and a cue that expands to too many phrases', () => {
+    const wide = group(Array.from({ length: CUE_LIMITS.alternativesPerGroup + 1 }, (_, i) => `w${i}`))
+    expect(() => parsePack(packOf([{ cues: [`${wide} pain`] }]))).toThrow(`a group has ${CUE_LIMITS.alternativesPerGroup + 1} alternatives, at most ${CUE_LIMITS.alternativesPerGroup} allowed`)
+    const g10 = group(WORDS)
+    expect(() => parsePack(packOf([{ weakCues: [`${g10} ${g10} ${g10} ${g10}`] }]))).toThrow(`expands to more than ${CUE_LIMITS.phrasesPerCue} phrases`)
+    expect(parsePack(packOf([{ weakCues: [`${g10} ${g10} ${g10}`] }])).themes).toHaveLength(1)
+  })
+
+  it('tags with a seven-gap cue (as a pack stored before the limits may hold) without multiplying the work per gap', () => {
+    const stored = (gaps: number): ThemePack => ({
+      id: 'stored', version: 1, label: 'Stored',
+      themes: [{ id: 'pain', label: 'Pain', description: '', cues: [`pain ${Array.from({ length: gaps }, () => '... pain').join(' ')} zz`], antiCues: [] }],
+    })
+    const text = Array.from({ length: 80 }, () => 'pain').join(' ')
+    const seven = createTagger(stored(7))
+    // Before: 9^7 walks per word, seconds for this text.
+    expect(medianCpuMs(() => seven(text, 5), 5)).toBeLessThan(100)
+  })
+
+  it('tags an 80-word review in under 5 ms with the worst gapped cues the validator accepts', () => {
+    // The limits that multiply matching work, at their maximum: two long gaps per phrase, words
+    // that all occur in the review, wildcards, alternatives, in a pack of the shipped size (12 themes).
+    const g4 = group(WORDS.slice(0, 4))
+    const g3 = group(WORDS.slice(0, 3))
+    const input = packOf(Array.from({ length: 12 }, () => ({
+      cues: [`${g4} ... ${g4} ... ${g4}`, `${g3} ... * ${g3} ... ${g3}`],
+      positiveCues: [`${g3} .. ${g3} * .. ${g3}`],
+      antiCues: [`${g3} ${g3} ${g3} ${g3}`],
+    })))
+    const tag = createTagger(parsePack(input))
+    expect(Object.keys(tag(REVIEW, 5).themes)).toHaveLength(12)
+    expect(medianCpuMs(() => tag(REVIEW, 5))).toBeLessThan(5)
+  })
+})
