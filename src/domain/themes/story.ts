@@ -1,5 +1,10 @@
 import { CONTRAST, OTHER_PROVIDERS, stemOf } from './lexicon.ts'
-import { CLAUSE_BREAK, PAUSE, SENTENCE_END, WORD, type Segment, type Token } from './text.ts'
+import * as text from './text.ts'
+import type { Segment, Token } from './text.ts'
+
+// Read once: imported bindings can be property reads per access once transpiled, in a per-token loop.
+const { CLAUSE_BREAK, PAUSE, SENTENCE_END, WORD } = text
+const CONTRAST_WORDS = CONTRAST
 
 // The story a patient tells: why they came (presenting problem), what this clinic did (care),
 // how it turned out (outcome), what they think of it (verdict), and the asides that are not about
@@ -104,6 +109,14 @@ const MODALS = set('would', 'could', 'should', 'might')
 const MODAL_PERFECT = set("would've", "could've", "should've", "might've", 'wouldve', 'couldve', 'shouldve')
 const WE_I = set('i', 'we')
 
+/** Every word a marker can start with: other words skip the marker checks (the fast path). */
+const MARKER_STARTS: ReadonlySet<string> = new Set([
+  'if', 'had', 'i', 'we', 'wish', 'wished', 'elsewhere', 'before', 'initially', 'originally', 'could',
+  'after', 'and', 'found', 'out', 'left', 'no',
+  ...REVIEW_WORDS, ...CROWD, ...OTHER_MARKS, ...ARRIVALS, ...SUFFERING, ...LIVING_WITH, ...PAST_INABILITY,
+  ...FIRST_PERSON, ...TURNS, ...OUTCOME_WORDS, ...VERDICT_WORDS,
+])
+
 /** A role per token: the role of the sentence part the token stands in. */
 export function tokenRoles(tokens: readonly Token[], segments: readonly Segment[]): Uint8Array {
   const roles = new Uint8Array(tokens.length)
@@ -132,8 +145,8 @@ export function tokenRoles(tokens: readonly Token[], segments: readonly Segment[
     }
     if (t.kind === PAUSE && (state === HYPOTHETICAL || state === OTHER_REVIEWS)) state = CARE
     if (t.kind === WORD) {
-      if (CONTRAST.has(t.norm) && i > first) state = CARE
-      const marked = markerAt(tokens, i, first)
+      if (CONTRAST_WORDS.has(t.norm) && i > first) state = CARE
+      const marked = MARKER_STARTS.has(t.norm) ? markerAt(tokens, i, first) : -1
       if (marked >= 0 && outranks(marked, state)) state = marked
     }
     roles[i] = state

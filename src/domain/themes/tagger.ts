@@ -15,6 +15,7 @@ const SCORE: Record<Evidence, number> = { cue: 0.9, context: 0.65, absence: 0.55
  * in and out in five minutes") is read as praise of this clinic by contrast, with less certainty.
  */
 const BY_CONTRAST = 0.6
+const NO_RIVALS: ReadonlyArray<readonly [number, number]> = []
 /** Below this a mention's stance came only from the star rating. */
 const PRIOR_ONLY = 0.5
 /** Clause sentiment weaker than this is treated as no stance. */
@@ -123,7 +124,8 @@ export function createTagger(pack: ThemePack, trained?: CompiledModel): (text: s
     for (const [key, group] of groups) {
       const segIndex = Math.floor(key / 2 / themeCount)
       const seg = segments[segIndex]!
-      const rivals = spansBySegment.get(segIndex)!.filter(([, , k]) => k !== key).map(([f, t]) => [f, t] as const)
+      const spans = spansBySegment.get(segIndex)!
+      const rivals = spans.length === 1 ? NO_RIVALS : spans.filter(([, , k]) => k !== key).map(([f, t]) => [f, t] as const)
       let judged: { stance: -1 | 0 | 1; score: number } | undefined = judge(group, tokens, seg, priorStance, rivals) ??
         (pack.neutralMentions === true ? { stance: 0 as const, score: SCORE.prior } : undefined)
       if (judged === undefined) continue
