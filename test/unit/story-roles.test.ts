@@ -147,3 +147,27 @@ describe('paraphrases', () => {
     expect(tag('They fit me in the same afternoon when I called.', 5).themes['booking']).toBe('positive')
   })
 })
+
+describe('more of the patient\'s story, written as real reviews run on', () => {
+  it('does not read the history before this clinic as a complaint about it', () => {
+    expect(complaints('Before I found this clinic I was seeing a chiropractor who rushed every visit.', 5)).toEqual([])
+    expect(complaints('I hobbled in with a pinched nerve, barely able to sit in the waiting room chair.', 5)).toEqual([])
+    expect(complaints('When I first came in I was in so much pain I cried at the front desk.', 5)).toEqual([])
+  })
+
+  it('reads another provider\'s failings in a glowing review as praise of this clinic', () => {
+    expect(tag('My previous chiropractor charged a fortune and never explained my x-rays.', 5).themes)
+      .toEqual({ 'clear-explanation': 'positive', cost: 'positive' })
+  })
+
+  it('does not read people complaining about the wait, or a wish to have come sooner, as complaints', () => {
+    expect(complaints('People complain about the wait but it is worth it.', 5)).toEqual([])
+    expect(complaints('If I had known how gentle she is I would have come years ago.', 5)).toEqual([])
+  })
+
+  it('still reads plain complaints about this clinic\'s care', () => {
+    expect(tag('The front desk was rude and I waited an hour.', 1).themes).toEqual({ staff: 'negative', 'wait-time': 'negative' })
+    expect(tag('She rushed through the appointment and never explained anything.', 1).themes)
+      .toEqual({ 'clear-explanation': 'negative', 'never-rushed': 'negative' })
+  })
+})

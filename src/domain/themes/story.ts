@@ -199,13 +199,14 @@ function markerAt(tokens: readonly Token[], i: number, sentenceStart: number): n
   if (PAST_INABILITY.has(w) && withinWords(tokens, i + 1, 3, (x) => ACTIVITIES.has(x.norm))) return PRESENTING
   if (w === 'could' && next === 'not' && withinWords(tokens, i + 2, 2, (x) => ACTIVITIES.has(x.norm))) return PRESENTING
   if (w === 'after' && withinWords(tokens, i + 1, 3, (x) => MISHAPS.has(x.norm))) return PRESENTING
-  if (FIRST_PERSON.has(w) && i <= sentenceStart + 1 && withinWords(tokens, i + 1, 3, (x) => PAST_BE.has(x.norm)) &&
+  if (FIRST_PERSON.has(w) && (i <= sentenceStart + 1 ? withinWords(tokens, i + 1, 3, (x) => PAST_BE.has(x.norm)) : PAST_BE.has(next)) &&
     withinWords(tokens, i + 1, 8, (x) => SYMPTOMS.has(x.norm)) && withinWords(tokens, i + 1, 8, (x) => SEVERITY.has(x.norm))) return PRESENTING
 
   // the turn to this clinic, and the outcome
   if ((w === 'and' || w === 'so' || TURNS.has(w)) && CLINIC_ACTORS.has(next)) return CARE
   if (TURNS.has(w) && i === sentenceStart) return CARE
-  if (w === 'found' && (CLINIC_ACTORS.has(next) || next === 'dr')) return CARE
+  // "before I found this clinic, I was seeing …" is still the history
+  if (w === 'found' && (CLINIC_ACTORS.has(next) || next === 'dr') && !wordsBefore(tokens, i, sentenceStart, 3).includes('before')) return CARE
   if (w === 'after' && withinWords(tokens, i + 1, 3, (x) => VISITS.has(x.norm))) return OUTCOME
   if ((w === 'out' && ['walked', 'left', 'came', 'limped', 'went', 'got'].includes(prev)) ||
     (w === 'left' && !SIDE_BEFORE.has(prev) && !BODY_SIDES.has(next))) return OUTCOME
@@ -226,6 +227,12 @@ function continuesStory(tokens: readonly Token[], from: number): boolean {
     if (FIRST_PERSON.has(t.norm)) aboutPatient = true
   }
   return aboutPatient
+}
+
+function wordsBefore(tokens: readonly Token[], i: number, sentenceStart: number, count: number): string[] {
+  const out: string[] = []
+  for (let j = i - 1; j >= sentenceStart && out.length < count; j--) if (tokens[j]!.kind === WORD) out.push(tokens[j]!.norm)
+  return out
 }
 
 function wordAt(tokens: readonly Token[], i: number): string {
