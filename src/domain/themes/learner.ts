@@ -90,6 +90,8 @@ export const DEFAULT_VETO = -2
  * 5-fold (threshold, veto → micro-F1): (0, -2) 0.785, (0, 0) 0.802, (-0.5, -0.5) 0.812,
  * (-1, -0.5) 0.801, (-0.7, -0.2) 0.808.
  */
+/** Prefix of the Bayes half's features in an 'ngrams/v2' table. */
+const BAYES = 'nb:'
 export const LOGISTIC_THRESHOLD = -0.5
 export const LOGISTIC_VETO = -0.5
 
@@ -139,6 +141,7 @@ function trainLogisticModels(themeIds: readonly string[], examples: readonly Tra
     add(d.cues, 1)
     return { ids: Int32Array.from(ids), values: Float64Array.from(values) }
   })
+  const bayes = trainBayesModels(themeIds, examples, options)
   const themes: Record<string, ThemeModel> = {}
   for (const theme of themeIds) {
     const used: SparseDoc[] = []
@@ -159,7 +162,13 @@ function trainLogisticModels(themeIds: readonly string[], examples: readonly Tra
     weights.forEach((w, i) => {
       if (Math.abs(w) > 1e-4) table[names[i]!] = Math.round(w * 10_000) / 10_000
     })
-    themes[theme] = { positives: yes, negatives: no, bias, weights: table }
+    const nb = bayes.themes[theme]
+    if (nb !== undefined) {
+      // Averaged with natural's Bayes over stems: the two err on different sentences.
+      for (const [f, w] of Object.entries(table)) table[f] = w / 2
+      for (const [f, w] of Object.entries(nb.weights)) table[`${BAYES}${f}`] = w / 2
+    }
+    themes[theme] = { positives: yes, negatives: no, bias: nb === undefined ? bias : (bias + nb.bias) / 2, weights: table }
   }
   return { features: 'ngrams/v2', threshold: options.threshold ?? LOGISTIC_THRESHOLD, veto: options.veto ?? LOGISTIC_VETO, trainedOn: examples.length, themes }
 }
@@ -262,6 +271,7 @@ export function scoreThemes(model: CompiledModel, tokens: readonly Token[], extr
   if (model.features === 'ngrams/v2') {
     const ngrams = unique(ngramFeaturesOf(tokens))
     add(ngrams, ngramScale(ngrams.length))
+    add(unique([...featuresOf(tokens), ...extra]).map((f) => `${BAYES}${f}`), 1)
   } else {
     add(unique(featuresOf(tokens)), 1)
   }
