@@ -2,8 +2,10 @@ import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js
 import { ngramFeaturesOf, ngramScale, trainLogistic, type SparseDoc } from './logistic.ts'
 import { WORD, analyse, type Token } from './text.ts'
 
-// The learned half of the tagger: per theme, a natural BayesClassifier (yes/no) trained on the
-// pack's examples plus curators' confirmations and rejections. natural scores a text by walking
+// The learned half of the tagger, trained on the pack's examples plus curators' confirmations and
+// rejections: per theme, a logistic regression (logistic.ts) averaged with a natural
+// BayesClassifier (yes/no) over stems; models stored before issue 14 are the Bayes half alone.
+// natural scores a text by walking
 // its whole vocabulary (textToFeatures is O(vocabulary × tokens)), far too slow for 10,000
 // reviews/s, so after training its counts are read once into a table of per-feature log-odds;
 // scoring a review is then one map lookup per feature and gives natural's own decision.
