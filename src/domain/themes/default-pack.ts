@@ -144,6 +144,7 @@ export const chiropracticPack: ThemePack = {
         '(looked|look|looking|searched|search|asked|digging|dug|dig) (for|into|about) (why|what|the cause|the reason)',
         '(instead of|rather than|not) (just|only) (adjusting|cracking|treating|popping|fixing|masking|chasing|manipulating|crack|adjust|treat|working on where|working on the spot|rubbing where)',
         '(turns|turned) out (it\'s|it was|it is|that|my|the problem|the cause|the issue)',
+        '(x rays|xrays|x ray|xray|scan|scans|mri|imaging|exam|assessment|tests|evaluation) (showed|show|shows|revealed|reveals|reveal|explained|explains) (why|what|the cause|where|exactly|the reason)',
         '(problem|issue|pain|cause) (started|starts|originated|originates|stems|stemmed) (in|from|with)',
         '(addressed|address|addresses|addressing|fixed|fix|fixes|fixing|treat|treats|treated|tackled|tackle) (the|my) (cause|causes|underlying|root|source|habits|real problem|actual problem)',
         'caught that',
@@ -392,6 +393,9 @@ export const chiropracticPack: ThemePack = {
         '(aggressive|aggressively) (upselling|upsell|sales|selling|marketing|pitch|billing|about)',
         'hard (sell|to book|to get|to find|to reach)',
         'comfortable (waiting room|lobby|office|chairs|chair)',
+        // a gentle person is a personality, not comfortable treatment
+        '(gentle|gentlest) .. (soul|spirit|giant|heart|personality|demeanor|demeanour|nature|presence|voice|human being)',
+        '(gentle|gentlest) (person|man|woman|lady|guy|human|being|people)',
         '(spot|area|place|part|where|wherever) (that|where|)? (it|)? (hurt|hurts|hurting)',
         'safe (to say|bet)',
         'quick (to respond|response|reply|to answer)',
@@ -452,7 +456,8 @@ export const chiropracticPack: ThemePack = {
       cues: [
         '(front desk|front office|reception|receptionist|receptionists|office staff|staff|staffs|office manager|assistant|assistants|admin|admin team|desk staff|billing department|billing office|team|whole team|everyone there|everyone at|everybody at|people at the desk|woman at the desk|nobody at the front|no one at the front|someone at the front|people at the front|everyone at the front|girl at the desk|lady at the desk|guy at the desk|the desk)',
       ],
-      weakCues: ['(office|people)'],
+      // "office", "clinic", "practice" alone name the place, not the people at the desk
+      weakCues: ['(people)'],
       positiveCues: [
         '(returned|return|returns|called|call|calls) (my call|my calls|me back|back)',
       ],

@@ -21,17 +21,26 @@ function signedValence(t: Token): number {
  * Sentiment of a clause as seen from a cue span [from, to): words nearer the cue weigh more, so
  * in "nice staff and a rude receptionist … booking" each theme leans on its own neighbours.
  */
-export function clauseSentiment(tokens: Token[], seg: Segment, from: number, to: number): number {
+export function clauseSentiment(
+  tokens: Token[], seg: Segment, from: number, to: number, rivals: ReadonlyArray<readonly [number, number]> = [],
+): number {
   let sum = 0
   for (let j = seg.first; j <= seg.last; j++) {
     const t = tokens[j]!
     if (t.kind !== WORD) continue
     const v = signedValence(t)
     if (v === 0) continue
-    const d = j < from ? from - j : j >= to ? j - to + 1 : 0
+    const d = distance(j, from, to)
+    // A sentiment word belongs to the nearest theme's phrase in the clause, not to every theme in
+    // it: in "very gentle adjustments, the receptionist was rude" "rude" is about the receptionist.
+    if (rivals.some(([f, l]) => distance(j, f, l) < d)) continue
     sum += v / (1 + d / 3)
   }
   return sum
+}
+
+function distance(j: number, from: number, to: number): number {
+  return j < from ? from - j : j >= to ? j - to + 1 : 0
 }
 
 /** Whole-text sentiment, used to read a 3-star rating. */

@@ -4,11 +4,18 @@ import { cueFeature, scoreThemes, type CompiledModel } from './learner.ts'
 import { CONTRAST } from './lexicon.ts'
 import type { ThemePack } from './pack.ts'
 import { clauseSentiment, cueStance, hasNegator, textSentiment } from './polarity.ts'
+import { ROLE_OTHER_PROVIDER, carriesPolarity, tokenRoles } from './story.ts'
 import { PAUSE, CLAUSE_BREAK, WORD, analyse, type Segment, type Token } from './text.ts'
 
 type Evidence = 'cue' | 'context' | 'absence' | 'prior'
 
 const SCORE: Record<Evidence, number> = { cue: 0.9, context: 0.65, absence: 0.55, prior: 0.4 }
+/**
+ * A complaint about another provider in a review praising this one ("other chiropractors had me
+ * in and out in five minutes") is read as praise of this clinic by contrast, with less certainty.
+ */
+const BY_CONTRAST = 0.6
+const NO_RIVALS: ReadonlyArray<readonly [number, number]> = []
 /** Below this a mention's stance came only from the star rating. */
 const PRIOR_ONLY = 0.5
 /** Clause sentiment weaker than this is treated as no stance. */
@@ -57,13 +64,38 @@ export function createTagger(pack: ThemePack, trained?: CompiledModel): (text: s
       })
     }
 
-    // One group per (clause, theme).
+    // Only this clinic's care, outcome and verdict carry a theme's polarity; what another
+    // provider did is kept apart and read by contrast below. A match's role is the one where the
+    // phrase ends ("neck pain … gone" is an outcome even if the pain was why the patient came).
+    const roles = kept.length > 0 || learned.length > 0 ? tokenRoles(tokens, segments) : undefined
+    const otherProvider = new Set<RawMatch>()
+    kept = kept.filter((m) => {
+      const role = roles![m.end - 1]!
+      if (role === ROLE_OTHER_PROVIDER) otherProvider.add(m)
+      return carriesPolarity(role) || role === ROLE_OTHER_PROVIDER
+    })
+
+    // One group per (clause, theme, whether it is about another provider).
     const groups = new Map<number, RawMatch[]>()
     for (const m of kept) {
-      const key = tokens[m.start]!.segment * themeCount + m.p.theme
+      const key = (tokens[m.start]!.segment * themeCount + m.p.theme) * 2 + (otherProvider.has(m) ? 1 : 0)
       const g = groups.get(key)
       if (g === undefined) groups.set(key, [m])
       else g.push(m)
+    }
+    // The cue spans of each clause, so a sentiment word goes to the theme phrase it is nearest.
+    const spansBySegment = new Map<number, Array<[number, number, number]>>()
+    for (const [key, group] of groups) {
+      const seg = Math.floor(key / 2 / themeCount)
+      let from = Infinity
+      let to = -Infinity
+      for (const m of group) {
+        from = Math.min(from, m.start)
+        to = Math.max(to, m.end)
+      }
+      const list = spansBySegment.get(seg)
+      if (list === undefined) spansBySegment.set(seg, [[from, to, key]])
+      else list.push([from, to, key])
     }
 
     let reviewSentiment: number | undefined
@@ -78,9 +110,11 @@ export function createTagger(pack: ThemePack, trained?: CompiledModel): (text: s
     const mentions: Mention[] = []
     const cuedSentences = new Set<number>()
     for (const key of groups.keys()) {
-      cuedSentences.add(segments[Math.floor(key / themeCount)]!.sentence * themeCount + (key % themeCount))
+      const k = Math.floor(key / 2)
+      cuedSentences.add(segments[Math.floor(k / themeCount)]!.sentence * themeCount + (k % themeCount))
     }
     learned.forEach((scores, sentence) => {
+      if (!sentenceCarries(roles!, tokens, segments, sentence)) return
       for (const [theme, logOdds] of scores) {
         if (logOdds <= model!.threshold || cuedSentences.has(sentence * themeCount + theme)) continue
         const mention = sentenceMention(tokens, segments, sentence, compiled.themeIds[theme]!, logOdds, priorStance)
@@ -88,10 +122,17 @@ export function createTagger(pack: ThemePack, trained?: CompiledModel): (text: s
       }
     })
     for (const [key, group] of groups) {
-      const seg = segments[Math.floor(key / themeCount)]!
-      const judged = judge(group, tokens, seg, priorStance) ??
+      const segIndex = Math.floor(key / 2 / themeCount)
+      const seg = segments[segIndex]!
+      const spans = spansBySegment.get(segIndex)!
+      const rivals = spans.length === 1 ? NO_RIVALS : spans.filter(([, , k]) => k !== key).map(([f, t]) => [f, t] as const)
+      let judged: { stance: -1 | 0 | 1; score: number } | undefined = judge(group, tokens, seg, priorStance, rivals) ??
         (pack.neutralMentions === true ? { stance: 0 as const, score: SCORE.prior } : undefined)
       if (judged === undefined) continue
+      if (key % 2 === 1) {
+        judged = byContrast(judged, group, tokens, () => rating !== undefined ? priorStance() : Math.sign(reviewSentiment ??= textSentiment(tokens)) as -1 | 0 | 1)
+        if (judged === undefined) continue
+      }
       const [start, end] = evidenceSpan(tokens, seg)
       mentions.push({
         theme: compiled.themeIds[group[0]!.p.theme]!,
@@ -254,8 +295,29 @@ function overlapsAny(index: SpanIndex | undefined, m: RawMatch): boolean {
   return lo > 0 && index.maxEnd[lo - 1]! > m.start
 }
 
+/**
+ * What a sentence about another provider says about this clinic. A stance already turned by a
+ * comparison ("other chiropractors rushed me" read through "other") stands; a complaint about
+ * them in a review that praises this clinic is praise by contrast; anything else is about them.
+ */
+function byContrast(
+  judged: { stance: -1 | 0 | 1; score: number }, group: RawMatch[], tokens: Token[], leaning: () => -1 | 0 | 1,
+): { stance: -1 | 0 | 1; score: number } | undefined {
+  if (judged.stance > 0) return group.some((m) => tokens[m.start]!.flipped) ? judged : undefined
+  if (judged.stance < 0 && leaning() > 0) return { stance: 1, score: BY_CONTRAST }
+  return undefined
+}
+
+function sentenceCarries(roles: Uint8Array, tokens: Token[], segments: Segment[], sentence: number): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    if (segments[tokens[i]!.segment]!.sentence === sentence && carriesPolarity(roles[i]!)) return true
+  }
+  return false
+}
+
 function judge(
   group: RawMatch[], tokens: Token[], seg: Segment, priorStance: () => -1 | 1 | 0,
+  rivals: ReadonlyArray<readonly [number, number]> = [],
 ): { stance: -1 | 1; score: number } | undefined {
   let polar = 0
   let from = Infinity
@@ -271,7 +333,10 @@ function judge(
     return { stance: polar > 0 ? 1 : -1, score: round(Math.min(1, SCORE.cue + 0.05 * (Math.abs(polar) - 1))) }
   }
 
-  const s = clauseSentiment(tokens, seg, from, to)
+  // Sentiment words nearest this theme's phrase decide; when none are, the clause's stance as a
+  // whole ("stretches to do at my desk and they really help").
+  let s = clauseSentiment(tokens, seg, from, to, rivals)
+  if (Math.abs(s) < MIN_SENTIMENT && rivals.length > 0) s = clauseSentiment(tokens, seg, from, to)
   if (Math.abs(s) >= MIN_SENTIMENT) {
     return { stance: s > 0 ? 1 : -1, score: round(SCORE.context + Math.min(0.25, Math.abs(s) / 20)) }
   }
