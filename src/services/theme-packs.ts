@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { POLARITIES, type TagResult } from '../domain/review.ts'
-import { compilePack, packLimitProblem } from '../domain/themes/cues.ts'
+import { compilePack, CUE_LIMITS, packLimitProblem } from '../domain/themes/cues.ts'
 import { chiropracticPack } from '../domain/themes/default-pack.ts'
 import { compileModel, trainThemeModels, type LearnedModel, type TrainingExample } from '../domain/themes/learner.ts'
 import type { ThemePack } from '../domain/themes/pack.ts'
@@ -40,7 +40,7 @@ export const themePackSchema = z.strictObject({
   label: z.string().trim().min(1).max(120),
   neutralMentions: z.boolean().optional(),
   fallbackTheme: z.string().optional(),
-  themes: z.array(themeSchema).min(1).max(100),
+  themes: z.array(themeSchema).min(1).max(CUE_LIMITS.themesPerPack),
 })
 
 export type ThemePackInput = z.input<typeof themePackSchema>

@@ -19,6 +19,8 @@ const GAP_WORDS = 4
 const LONG_GAP_WORDS = 8
 
 export type CueRole = 'cue' | 'weak' | 'support' | 'anti'
+const ROLE_INDEX: Record<CueRole, number> = { cue: 0, weak: 1, support: 2, anti: 3 }
+const ROLE_COUNT = 4
 
 export interface Pattern {
   /** position in the trie's pattern list; used to report each pattern once per start token */
@@ -117,10 +119,13 @@ export function expandCue(cue: string, maxPhrases: number = MAX_VARIANTS): strin
  * 6,278 gapped phrases and 21,977 phrases in all.
  */
 export const CUE_LIMITS = {
-  gapsPerPhrase: 2,
+  // Shipped packs use at most 12 themes and one gap per phrase; the caps leave room for a practice's
+  // own while keeping the worst accepted pack's tagging within milliseconds (`npm run bench`).
+  themesPerPack: 24,
+  gapsPerPhrase: 1,
   alternativesPerGroup: 200,
   phrasesPerCue: 5_000,
-  wordsPerPhrase: 24,
+  wordsPerPhrase: 12,
   gappedPhrasesPerPack: 10_000,
   phrasesPerPack: 100_000,
 } as const
@@ -233,10 +238,35 @@ export function findAll(compiled: CompiledPack, tokens: Token[], keys: ReadonlyA
   let start = 0
   let last = 0
 
+  // Of the matches from one start token, only the longest per theme and role can survive the
+  // tagger's rules (a shorter one of the same theme lies inside it), so only those are kept: a pack
+  // of nested phrases ("neck", "neck neck", ...) in many themes would otherwise report thousands of
+  // matches per token for the tagger to sort and discard.
+  const slots = compiled.themeIds.length * ROLE_COUNT
+  const longestEnd = new Int32Array(slots).fill(-1)
+  // Patterns and parities, not match objects: a longer match found later replaces them without garbage.
+  const longestPatterns: Pattern[][] = Array.from({ length: slots }, () => [])
+  const longestParities: number[][] = Array.from({ length: slots }, () => [])
+  // Counts instead of truncating the arrays, which would free and regrow their storage.
+  const longestCount = new Int32Array(slots)
+  const touched: number[] = []
+
   const walk = (node: TrieNode, ti: number, parity: number): void => {
     if (node.ends !== null && !reported.has(node.id)) {
       reported.add(node.id)
-      for (const p of node.ends) out.push({ p, start, end: ti, parity })
+      for (const p of node.ends) {
+        const key = p.theme * ROLE_COUNT + ROLE_INDEX[p.role]
+        const best = longestEnd[key]!
+        if (best > ti) continue
+        if (best < ti) {
+          if (best === -1) touched.push(key)
+          longestEnd[key] = ti
+          longestCount[key] = 0
+        }
+        const n = longestCount[key]!++
+        longestPatterns[key]![n] = p
+        longestParities[key]![n] = parity
+      }
     }
     if (ti <= last) {
       if (node.next !== null) {
@@ -285,6 +315,14 @@ export function findAll(compiled: CompiledPack, tokens: Token[], keys: ReadonlyA
       const c = rootNext.get(k)
       if (c !== undefined) walk(c, i + 1, 0)
     }
+    for (const key of touched) {
+      const patterns = longestPatterns[key]!
+      const parities = longestParities[key]!
+      for (let j = 0; j < longestCount[key]!; j++) out.push({ p: patterns[j]!, start, end: longestEnd[key]!, parity: parities[j]! })
+      longestCount[key] = 0
+      longestEnd[key] = -1
+    }
+    touched.length = 0
   }
   return out
 }
