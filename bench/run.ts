@@ -17,7 +17,7 @@ import { closeDatabase, migrateDatabase, openDatabase } from '../src/db/database
 import { loadFeed } from '../src/db/stores/feeds.ts'
 import { ReviewStore } from '../src/db/stores/reviews.ts'
 import { parsePack } from '../src/services/theme-packs.ts'
-import { worstAcceptedPack, WORST_REVIEW } from './worst-pack.ts'
+import { medianCpuMs, worstAcceptedPack, WORST_REVIEW } from './worst-pack.ts'
 import { chiropracticPack } from '../src/domain/themes/default-pack.ts'
 import { createCueFeatures, createTagger } from '../src/domain/themes/tagger.ts'
 import { compileModel, trainThemeModels } from '../src/domain/themes/learner.ts'
@@ -131,21 +131,10 @@ function measureTagging() {
  * beside the shipped chiropractic pack on the same review (same run, same machine): median CPU ms.
  */
 function measureWorstPackTagging() {
-  const medianMs = (run: () => void, runs = 51) => {
-    for (let i = 0; i < 10; i++) run()
-    const times: number[] = []
-    for (let i = 0; i < runs; i++) {
-      const before = process.cpuUsage()
-      run()
-      const used = process.cpuUsage(before)
-      times.push((used.user + used.system) / 1000)
-    }
-    return times.sort((a, b) => a - b)[runs >> 1]!
-  }
   const shipped = createTagger(chiropracticPack)
   const worst = createTagger(parsePack(worstAcceptedPack()))
-  const shippedMs = medianMs(() => shipped(WORST_REVIEW, 5))
-  const worstMs = medianMs(() => worst(WORST_REVIEW, 5))
+  const shippedMs = medianCpuMs(() => shipped(WORST_REVIEW, 5), 51)
+  const worstMs = medianCpuMs(() => worst(WORST_REVIEW, 5), 51)
   return { worstPackTagMs: worstMs, shippedPackTagMs: shippedMs, ratio: worstMs / shippedMs }
 }
 

@@ -31,3 +31,16 @@ export function worstAcceptedPack(): unknown {
     })),
   }
 }
+
+/** CPU time of one call, the median of many runs (not wall time: the machine is shared). */
+export function medianCpuMs(run: () => void, runs = 21): number {
+  for (let i = 0; i < 10; i++) run()
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const before = process.cpuUsage()
+    run()
+    const used = process.cpuUsage(before)
+    times.push((used.user + used.system) / 1000)
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!
+}

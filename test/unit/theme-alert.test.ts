@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { poissonUpperTail, themeAlert, ThemeAlertInputError } from '../../src/domain/theme-alert.ts'
+import { seededRandom } from '../../bench/synthetic.ts'
 
-/** mulberry32: a small seeded PRNG, so the noise trials are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Knuth's Poisson sampler: fine for the small weekly rates of one practice's theme. */
 function poissonSample(lambda: number, random: () => number): number {

@@ -5,7 +5,7 @@ import { createTagger } from '../../src/domain/themes/tagger.ts'
 import { parsePack } from '../../src/services/theme-packs.ts'
 import { chiropracticPack } from '../../src/domain/themes/default-pack.ts'
 import { restaurantPack } from '../../src/domain/themes/restaurant-pack.ts'
-import { worstAcceptedPack, WORST_REVIEW } from '../../bench/worst-pack.ts'
+import { medianCpuMs, worstAcceptedPack, WORST_REVIEW } from '../../bench/worst-pack.ts'
 
 // Issue 13, point 11: a 427-byte pack with a cue of seven "..." gaps blocked the event loop for
 // 10 s. The validator caps gaps and alternatives, and the matcher no longer multiplies its work
@@ -20,18 +20,6 @@ function packOf(themes: Array<Partial<ThemePack['themes'][number]>>): unknown {
   return { id: 'abuse', label: 'Abuse', themes: themes.map((t, i) => ({ id: `t${i}`, label: `T${i}`, cues: [], antiCues: [], ...t })) }
 }
 
-/** CPU time of one call (not wall time: the machine is shared), the median of many runs. */
-function medianCpuMs(run: () => void, runs = 21): number {
-  for (let i = 0; i < 10; i++) run()
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const before = process.cpuUsage()
-    run()
-    const used = process.cpuUsage(before)
-    times.push((used.user + used.system) / 1000)
-  }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!
-}
 
 describe('theme packs that would make tagging slow', () => {
   it('refuses the pack with seven gaps in a cue, naming the theme and the cue, and accepts one', () => {
