@@ -121,7 +121,7 @@ export function expandCue(cue: string, maxPhrases: number = MAX_VARIANTS): strin
 export const CUE_LIMITS = {
   // Shipped packs use at most 12 themes and one gap per phrase; the caps leave room for a practice's
   // own while keeping the worst accepted pack's tagging within milliseconds (`npm run bench`).
-  themesPerPack: 24,
+  themesPerPack: 20,
   gapsPerPhrase: 1,
   alternativesPerGroup: 200,
   phrasesPerCue: 5_000,
