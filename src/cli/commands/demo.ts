@@ -26,28 +26,31 @@ const say = (line: string) => process.stdout.write(`${line}\n`)
 export async function runDemo(): Promise<void> {
   // PLAUDIT_DEMO_GOOGLE=1: a fake Google location, connected and syncing (issue 4). Its tokens are
   // fake, so without a configured key the demo's own database uses a fixed demo key.
-  const demoGoogleWanted = readConfig().google.demo
-  const runtime = await openRuntime(demoGoogleWanted && !readConfig().google.tokenKey ? { google: { ...readConfig().google, tokenKey: demoTokenKey() } } : {})
-  const { config, logger, db } = runtime
-  const demoGoogle: DemoGoogle | null = config.google.demo ? await startDemoGoogle(runtime) : null
-  // The file on SQLite; on PostgreSQL where it lives, without credentials.
-  say(`[1/5] database ready: ${db.dialect === 'sqlite' ? config.databaseFile : db.description}`)
-
-  let redisUrl = config.redisUrl
+  const wanted = readConfig()
+  // Redis first: a machine without it is told how to get one before anything touches the database.
+  let redisUrl = wanted.redisUrl
   let stopPrivateRedis = () => {}
+  let redisLine = `[2/5] redis answers at ${redisUrl}`
   if (!(await redisAnswers(redisUrl))) {
-    const privateRedis = await startPrivateRedis(config.executablePath)
+    const privateRedis = await startPrivateRedis(wanted.executablePath)
     if (!privateRedis) {
       process.stderr.write(`${REDIS_HELP}\n`)
-      await closeRuntime(runtime)
       process.exit(1)
     }
     redisUrl = privateRedis.url
     stopPrivateRedis = privateRedis.stop
-    say(`[2/5] nothing answered at ${config.redisUrl}; started a private redis-server at ${redisUrl} (no persistence, stops with the demo)`)
-  } else {
-    say(`[2/5] redis answers at ${redisUrl}`)
+    redisLine = `[2/5] nothing answered at ${wanted.redisUrl}; started a private redis-server at ${redisUrl} (no persistence, stops with the demo)`
   }
+  const runtime = await openRuntime(wanted.google.demo && !wanted.google.tokenKey ? { google: { ...wanted.google, tokenKey: demoTokenKey() } } : {}).catch((error: unknown) => {
+    stopPrivateRedis()
+    throw error
+  })
+  const { config, logger, db } = runtime
+  const demoGoogle: DemoGoogle | null = config.google.demo ? await startDemoGoogle(runtime) : null
+  // The file on SQLite; on PostgreSQL where it lives, without credentials.
+  say(`[1/5] database ready: ${db.dialect === 'sqlite' ? config.databaseFile : db.description}`)
+  say(redisLine)
+
   runtime.config = { ...config, redisUrl }
 
   const redis = openRedis(runtime)
