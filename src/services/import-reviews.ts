@@ -9,6 +9,7 @@ import { collectionsOfLocation, collectionsShowing } from '../db/stores/collecti
 import { ensureLocation, getLocation, importedAggregate, setAggregate } from '../db/stores/locations.ts'
 import { ReviewStore } from '../db/stores/reviews.ts'
 import { detectFormat, readImportFile, type RecordPosition } from '../sources/import-file.ts'
+import { SeenIds } from '../domain/seen-ids.ts'
 
 export interface ImportOptions {
   file: string
@@ -58,7 +59,7 @@ export async function importReviews(db: Db, options: ImportOptions): Promise<Imp
   const withdrawn: Withdrawal[] = []
   let authorsChanged = false
   // Where each id first appeared in this file: a second row with it is an error, not an edit.
-  const firstLineOf = new Map<string, number>()
+  const seenIds = new SeenIds()
 
   const reject = (position: RecordPosition, field: string, value: string | null, message: string) => {
     const rejection = { line: position.line, field, value, message: `${message} (${position.unit} ${position.line})` }
@@ -95,11 +96,10 @@ export async function importReviews(db: Db, options: ImportOptions): Promise<Imp
         if (!parsed.ok) {
           reject(entry.position, parsed.problem.field, parsed.problem.value, parsed.problem.message)
         } else {
-          const firstLine = firstLineOf.get(parsed.review.externalId)
+          const firstLine = seenIds.firstLineOrAdd(parsed.review.externalId, entry.position.line)
           if (firstLine !== undefined) {
             reject(entry.position, 'id', parsed.review.externalId, `id "${parsed.review.externalId}" appears twice in this file (first at ${entry.position.unit} ${firstLine})`)
           } else {
-            firstLineOf.set(parsed.review.externalId, entry.position.line)
             batch.push(parsed.review)
           }
         }
