@@ -1,11 +1,8 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer, type RunningApi } from '../../src/api/server.ts'
-import { reviewIdFor } from '../../src/db/ids.ts'
-import { createTestimonialFromReview, replaceCollection } from '../../src/services/curation.ts'
-import { publishFeed } from '../../src/services/feed-publisher.ts'
-import { writeReviewsCsv } from '../support/csv.ts'
 import { silentLogger, startPipeline, type Pipeline } from '../support/pipeline.ts'
+import { publishOneReviewFeed } from '../support/one-review-feed.ts'
 import { removeKeys, uniquePrefix } from '../support/redis.ts'
 import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
 
@@ -40,10 +37,7 @@ describe('the rendered feed under hostile requests', () => {
     temp = await createTempDatabase()
     pipeline = await startPipeline(temp.db, prefix, () => NOW)
     // No aggregate and no review links: the only link is the all-reviews page on this service.
-    await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'r.csv', [{ id: 'a', rating: 5, text: 'I never felt rushed here. The desk staff were lovely.' }]), 'clinic')
-    const id = (await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('clinic', 'import', 'a'), start: 0, end: 25, publish: true }, 'test', NOW)).id
-    await replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [id] }, 'test', NOW)
-    const feed = (await publishFeed(temp.db, 'home', NOW))!
+    const feed = await publishOneReviewFeed(temp, pipeline, NOW)
     api = await startApiServer({
       db: temp.db, redis: pipeline.redis, prefix, logger: silentLogger, adminApiKey: undefined, themeIds: [], now: () => NOW,
       port: 0, host: '127.0.0.1', publicBaseUrl: BASE,

@@ -1,10 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { reviewIdFor } from '../../src/db/ids.ts'
-import { createTestimonialFromReview, replaceCollection } from '../../src/services/curation.ts'
-import { publishFeed } from '../../src/services/feed-publisher.ts'
-import { writeReviewsCsv } from '../support/csv.ts'
 import { startPipeline, type Pipeline } from '../support/pipeline.ts'
+import { publishOneReviewFeed } from '../support/one-review-feed.ts'
 import { removeKeys, uniquePrefix } from '../support/redis.ts'
 import { createTempDatabase, type TempDatabase } from '../support/temp-db.ts'
 
@@ -35,10 +32,7 @@ describe('public routes under generated query strings', () => {
   beforeAll(async () => {
     temp = await createTempDatabase()
     pipeline = await startPipeline(temp.db, prefix, () => NOW)
-    await pipeline.importAndAnalyze(writeReviewsCsv(temp.dir, 'r.csv', [{ id: 'a', rating: 5, text: 'I never felt rushed here. The desk staff were lovely.' }]), 'clinic')
-    const id = (await createTestimonialFromReview(temp.db, { reviewId: reviewIdFor('clinic', 'import', 'a'), start: 0, end: 25, publish: true }, 'test', NOW)).id
-    await replaceCollection(temp.db, { slug: 'home', title: 'Home', testimonialIds: [id] }, 'test', NOW)
-    pipeline.api.feeds.put((await publishFeed(temp.db, 'home', NOW))!)
+    pipeline.api.feeds.put(await publishOneReviewFeed(temp, pipeline, NOW))
   })
   afterAll(async () => {
     await pipeline.close()
